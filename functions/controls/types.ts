@@ -1,0 +1,159 @@
+import type { Clients } from "../lib/aws.js";
+
+/**
+ * The contract every control folder implements. A control is data (metadata),
+ * pure functions (detect, plan, risk where it needs no I/O) and exactly one
+ * piece of code with side effects (apply). Everything a control produces is
+ * plain JSON, because it travels between Step Functions states.
+ */
+export type Severity = "CRITICAL" | "HIGH" | "MEDIUM" | "LOW";
+export type FindingStatus = "compliant" | "non-compliant" | "not-applicable";
+
+export interface Finding {
+  status: FindingStatus;
+  /** Precise and human: names the offending listener/rule/origin and field. */
+  message: string;
+}
+
+export interface ControlMetadata {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Security Hub control ids, e.g. ["ELB.1"]. */
+  securityHubIds: string[];
+  /** CloudFormation/Config type of the resource the control judges. */
+  resourceType: string;
+  service: "elbv2" | "cloudfront";
+  triggers: {
+    cloudTrail: {
+      /** EventBridge `source`, e.g. "aws.elasticloadbalancing". */
+      source: string;
+      /** CloudTrail `eventSource`, e.g. "elasticloadbalancing.amazonaws.com". */
+      eventSource: string;
+      eventNames: string[];
+      /** Where the service's CloudTrail events reach EventBridge: every watched region, or only us-east-1. */
+      delivery: "regional" | "us-east-1";
+    };
+    config: {
+      /** Config resource types whose item changes trigger the control. */
+      resourceTypes: string[];
+      /** AWS Config managed rules whose compliance changes trigger the control. */
+      managedRules: string[];
+    };
+  };
+  /** IAM actions needed to read state (collect, verify, sweep, target resolution). */
+  readActions: string[];
+  /** IAM actions the fixer needs: exactly what the remediator role is granted. */
+  fixActions: string[];
+}
+
+/** Who made the change that triggered the check (from CloudTrail). */
+export interface Actor {
+  arn: string;
+  type: string;
+  principalId?: string;
+  accountId?: string;
+  userName?: string;
+  sessionIssuerArn?: string;
+  sourceIp?: string;
+  userAgent?: string;
+  eventName?: string;
+  eventTime?: string;
+}
+
+/** What an event says, after parsing, in the form controls resolve targets from. */
+export type Trigger =
+  | {
+      kind: "cloudtrail";
+      eventName: string;
+      eventSource: string;
+      region: string;
+      account: string;
+      requestParameters: Record<string, unknown> | null;
+      responseElements: Record<string, unknown> | null;
+    }
+  | {
+      kind: "config-item";
+      resourceType: string;
+      resourceId: string;
+      arn?: string;
+      region: string;
+      account: string;
+      /** ResourceDeleted, ResourceNotRecorded, OK, ... */
+      status: string;
+      /** Null for the oversized variant, whose configuration is not inline: always re-read live. */
+      configuration: Record<string, unknown> | null;
+    }
+  | {
+      kind: "compliance";
+      configRuleName: string;
+      resourceType: string;
+      resourceId: string;
+      region: string;
+      account: string;
+      newCompliance: string;
+    };
+
+export interface ControlContext {
+  account: string;
+  /** Region of the resource (us-east-1 for CloudFront). */
+  region: string;
+  clients: Clients;
+  /** Clock of the deployment (the sandbox clock locally). */
+  now: () => Date;
+  /** TLS probe for origins; absent for controls that do not probe. */
+  probe?: OriginProbe;
+}
+
+export type ProbeResult =
+  | { status: "ok"; protocol: string; detail: string }
+  | {
+      status: "no-https" | "invalid-certificate" | "tls-too-old" | "unreachable";
+      detail: string;
+    };
+
+export type OriginProbe = (target: { host: string; port: number }) => Promise<ProbeResult>;
+
+export type RiskLevel = "automatic" | "approval" | "blocked";
+
+export interface RiskAssessment {
+  level: RiskLevel;
+  /** Why on-call must decide (or why it cannot be fixed at all); empty when automatic. */
+  reasons: string[];
+}
+
+/** One exact AWS API call: planned (before) or made (after). */
+export interface Change {
+  service: "elbv2" | "cloudfront";
+  action: string;
+  input: Record<string, unknown>;
+}
+
+export interface Control<Snapshot = unknown, Plan = unknown> {
+  metadata: ControlMetadata;
+  /** Resource ids (ARNs) an event is about; [] when the event does not concern this control. */
+  resolveTargets(trigger: Trigger, ctx: ControlContext): Promise<string[]>;
+  /** Every resource of this control in the context's region, for the sweep. */
+  listResources(ctx: ControlContext): Promise<string[]>;
+  /** Live state; null when the resource no longer exists. */
+  collect(ctx: ControlContext, resource: string): Promise<Snapshot | null>;
+  /** Pure. */
+  detect(snapshot: Snapshot): Finding;
+  /** Pure: the part of the state the control owns; equal drift gives equal state. */
+  ownedState(snapshot: Snapshot): unknown;
+  /** Pure: the smallest fix. Only called on a non-compliant snapshot. */
+  plan(snapshot: Snapshot): Plan;
+  /** Pure: the exact calls the plan will make, shown to on-call before and audited after. */
+  describePlan(plan: Plan, snapshot: Snapshot): Change[];
+  /** May probe (CloudFront); never changes anything. */
+  assessRisk(snapshot: Snapshot, plan: Plan, ctx: ControlContext): Promise<RiskAssessment>;
+  /** The only code with side effects. Returns the calls it made. */
+  apply(ctx: ControlContext, resource: string, plan: Plan): Promise<Change[]>;
+  /** Re-reads live state after apply; `compliant` means the fix holds. */
+  verify(ctx: ControlContext, resource: string): Promise<Finding>;
+  /** Tags on the resource (for tag exemptions). */
+  tags(snapshot: Snapshot): Record<string, string>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds controls of different snapshot/plan types
+export type AnyControl = Control<any, any>;

@@ -1,0 +1,38 @@
+/**
+ * Every error driftwarden raises names the resource it concerns and the reason,
+ * so a log line or an on-call email is enough to act on it.
+ */
+export class DriftwardenError extends Error {
+  constructor(
+    message: string,
+    readonly resource?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An event or input that does not have the shape we accept. Nothing was changed. */
+export class MalformedInputError extends DriftwardenError {}
+
+/** Configuration that does not validate; the message names the field. */
+export class ConfigurationError extends DriftwardenError {}
+
+/** The resource no longer exists (deleted between the event and the re-check). */
+export class ResourceGoneError extends DriftwardenError {}
+
+/** A fix was attempted and AWS refused or the result did not verify. */
+export class FixFailedError extends DriftwardenError {}
+
+/** An optimistic-concurrency write lost the race too many times. */
+export class ConcurrentModificationError extends DriftwardenError {}
+
+/** A control id that the registry does not know. */
+export class UnknownControlError extends DriftwardenError {}
+
+/** An approval that cannot be decided (unknown, already decided, expired, bad signature). */
+export class ApprovalError extends DriftwardenError {}
+
+/** A scenario file that cannot be run; the message names the field. */
+export class ScenarioError extends DriftwardenError {}

@@ -1,0 +1,53 @@
+import { Resource } from "sst/resource";
+import { type DriftwardenConfig, parseConfig } from "./config.js";
+
+/**
+ * The only place deployed code reads linked infrastructure. Tests and the local
+ * runtime feed it with `useResources`; in Lambda it reads SST's `Resource`.
+ */
+export interface DriftwardenResources {
+  region: string;
+  account: string;
+  stateMachineArn: string;
+  auditTable: string;
+  approvalsTable: string;
+  historyTable: string;
+  /** Conditional "seen" markers of delivered events, so a redelivery is a duplicate. */
+  eventsTable: string;
+  topicArn: string;
+  /** Base URL of the approval page; absent until the approval endpoint exists. */
+  approvalUrl?: string;
+  /** HMAC key signing approval links. */
+  signingKey?: string;
+  config: DriftwardenConfig;
+}
+
+let fed: DriftwardenResources | undefined;
+
+export function useResources(resources: DriftwardenResources | undefined): void {
+  fed = resources;
+}
+
+let loaded: DriftwardenResources | undefined;
+
+export function resources(): DriftwardenResources {
+  if (fed) return fed;
+  if (loaded) return loaded;
+  // SST links: names match the components created in infra/.
+  const linked = Resource as unknown as Record<string, Record<string, string>>;
+  const config = parseConfig(JSON.parse(process.env.DRIFTWARDEN_CONFIG ?? "{}"));
+  loaded = {
+    region: process.env.AWS_REGION ?? config.homeRegion,
+    account: process.env.DRIFTWARDEN_ACCOUNT ?? "",
+    stateMachineArn: process.env.DRIFTWARDEN_STATE_MACHINE_ARN ?? "",
+    auditTable: linked.AuditTable?.name ?? "",
+    approvalsTable: linked.ApprovalsTable?.name ?? "",
+    historyTable: linked.FixHistoryTable?.name ?? "",
+    eventsTable: linked.EventsTable?.name ?? "",
+    topicArn: linked.Alerts?.arn ?? "",
+    approvalUrl: linked.ApprovalEndpoint?.url,
+    signingKey: linked.ApprovalSigningKey?.value,
+    config,
+  };
+  return loaded;
+}
