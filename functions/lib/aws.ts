@@ -53,7 +53,10 @@ function build<T extends { middlewareStack: { use(p: AnyPlugin): void } }>(
   const key = `${service}:${region}`;
   const cached = cache.get(key);
   if (cached) return cached as T;
-  const merged = registrations.reduce((acc, r) => ({ ...acc, ...r.config }), { region } as Record<string, unknown>);
+  const merged = registrations.reduce((acc, r) => ({ ...acc, ...r.config }), { region } as Record<
+    string,
+    unknown
+  >);
   const client = create(merged);
   for (const r of registrations) client.middlewareStack.use(r.plugin({ service, region }));
   cache.set(key, client);

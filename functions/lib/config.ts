@@ -21,7 +21,9 @@ const isoDuration = z.string().refine(
   { message: "must be a positive ISO-8601 duration such as PT24H" },
 );
 
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
 
 export const exemptionSchema = z.object({
   /** A resource ARN, or an ARN prefix ending in `*`. */
@@ -62,7 +64,9 @@ export type DriftwardenConfig = z.infer<typeof configSchema>;
 export function parseConfig(raw: unknown): DriftwardenConfig {
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
     throw new ConfigurationError(`invalid driftwarden configuration: ${problems.join("; ")}`);
   }
   return result.data;

@@ -1,0 +1,111 @@
+import type { ControlContext, Trigger } from "../types.js";
+import { isApplicationArn, isListenerArn, isLoadBalancerArn, listenerOfRule, regionOf } from "./arns.js";
+import { metadata } from "./metadata.js";
+import { elbv2For, httpListenerArnsOf } from "./snapshot.js";
+
+const LISTENER_TYPE = "AWS::ElasticLoadBalancingV2::Listener";
+const LOAD_BALANCER_TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+/** Security Hub deploys the managed rule as "securityhub-alb-http-to-https-redirection-check-<suffix>". */
+const MANAGED_RULE = "alb-http-to-https-redirection-check";
+
+type Json = Record<string, unknown>;
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === "object" ? (value as Json)[key] : undefined;
+}
+
+function text(value: unknown, key: string): string | undefined {
+  const v = field(value, key);
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function list(value: unknown, key: string): unknown[] {
+  const v = field(value, key);
+  return Array.isArray(v) ? v : [];
+}
+
+function distinct(arns: (string | undefined)[]): string[] {
+  return [...new Set(arns.filter((a): a is string => a !== undefined))];
+}
+
+/** Only application load balancers are in scope; network/gateway ARNs resolve to nothing. */
+function applicationListeners(arns: (string | undefined)[]): string[] {
+  return distinct(arns).filter((arn) => isListenerArn(arn) && isApplicationArn(arn));
+}
+
+async function httpListenersOfLoadBalancer(ctx: ControlContext, loadBalancerArn: string): Promise<string[]> {
+  if (!isLoadBalancerArn(loadBalancerArn) || !isApplicationArn(loadBalancerArn)) return [];
+  return httpListenerArnsOf(elbv2For(ctx, loadBalancerArn), loadBalancerArn);
+}
+
+// CloudTrail writes request parameters and response elements in camelCase.
+async function fromCloudTrail(
+  trigger: Extract<Trigger, { kind: "cloudtrail" }>,
+  ctx: ControlContext,
+): Promise<string[]> {
+  if (trigger.eventSource !== metadata.triggers.cloudTrail.eventSource) return [];
+  const request = trigger.requestParameters;
+  const response = trigger.responseElements;
+  switch (trigger.eventName) {
+    case "CreateListener": {
+      const created = applicationListeners(list(response, "listeners").map((l) => text(l, "listenerArn")));
+      if (created.length > 0) return created;
+      // Large responses can be dropped from the record; the request still names the load balancer.
+      const loadBalancerArn = text(request, "loadBalancerArn");
+      return loadBalancerArn && text(request, "protocol") === "HTTP"
+        ? httpListenersOfLoadBalancer(ctx, loadBalancerArn)
+        : [];
+    }
+    case "ModifyListener":
+      return applicationListeners([text(request, "listenerArn")]);
+    case "CreateRule":
+      return applicationListeners([
+        text(request, "listenerArn") ??
+          list(response, "rules")
+            .map((r) => text(r, "ruleArn"))
+            .map((arn) => (arn ? listenerOfRule(arn) : undefined))
+            .find((arn) => arn !== undefined),
+      ]);
+    case "ModifyRule":
+    case "DeleteRule": {
+      const ruleArn = text(request, "ruleArn");
+      return applicationListeners([ruleArn ? listenerOfRule(ruleArn) : undefined]);
+    }
+    case "SetRulePriorities":
+      return applicationListeners(
+        list(request, "rulePriorities").map((p) => {
+          const ruleArn = text(p, "ruleArn");
+          return ruleArn ? listenerOfRule(ruleArn) : undefined;
+        }),
+      );
+    default:
+      return [];
+  }
+}
+
+export async function resolveTargets(trigger: Trigger, ctx: ControlContext): Promise<string[]> {
+  switch (trigger.kind) {
+    case "cloudtrail":
+      return fromCloudTrail(trigger, ctx);
+    case "config-item": {
+      if (trigger.resourceType !== LISTENER_TYPE) return [];
+      const arn = [trigger.resourceId, trigger.arn].find((a) => a?.startsWith("arn:"));
+      return applicationListeners([arn]);
+    }
+    case "compliance": {
+      const rule = trigger.configRuleName.toLowerCase().replaceAll("_", "-");
+      if (!rule.includes(MANAGED_RULE)) return [];
+      // The managed rule evaluates load balancers; listeners are what this control judges.
+      if (trigger.resourceType === LOAD_BALANCER_TYPE) {
+        return httpListenersOfLoadBalancer(
+          { ...ctx, region: regionOf(trigger.resourceId) ?? trigger.region },
+          trigger.resourceId,
+        );
+      }
+      if (trigger.resourceType === LISTENER_TYPE) return applicationListeners([trigger.resourceId]);
+      return [];
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,61 @@
+import type { ControlContext, ProbeResult, RiskAssessment } from "../types.js";
+import { describeOrigin } from "./detector.js";
+import type { Plan, PlannedOrigin } from "./planner.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** Both spellings AWS uses: s3-website-<region> (older regions) and s3-website.<region>. */
+const s3WebsiteEndpoint = /\.s3-website[-.][a-z0-9-]+\.amazonaws\.com(\.cn)?\.?$/i;
+
+export function isS3WebsiteEndpoint(domainName: string): boolean {
+  return s3WebsiteEndpoint.test(domainName);
+}
+
+const seen: Record<Exclude<ProbeResult["status"], "ok">, string> = {
+  "invalid-certificate": "certificate problem",
+  "tls-too-old": "protocol too old",
+  "no-https": "no TLS",
+  unreachable: "unreachable",
+};
+
+function where(origin: PlannedOrigin): string {
+  return `origin "${origin.originId}" (${origin.domainName}:${origin.httpsPort})`;
+}
+
+async function probeOrigin(ctx: ControlContext, origin: PlannedOrigin): Promise<string | undefined> {
+  if (!ctx.probe) return `${where(origin)}: origin could not be probed (no TLS probe available)`;
+  let result: ProbeResult;
+  try {
+    result = await ctx.probe({ host: origin.domainName, port: origin.httpsPort });
+  } catch (error) {
+    return `${where(origin)}: origin could not be probed: ${(error as Error).message}`;
+  }
+  if (result.status === "ok") return undefined;
+  return `${where(origin)}: ${seen[result.status]} - ${result.detail}`;
+}
+
+/**
+ * Switching CloudFront to HTTPS is only safe when the origin already completes
+ * the handshake CloudFront will make; otherwise the fix takes the site down.
+ */
+export async function assessRisk(
+  _snapshot: Snapshot,
+  plan: Plan,
+  ctx: ControlContext,
+): Promise<RiskAssessment> {
+  const websites = plan.origins.filter((origin) => isS3WebsiteEndpoint(origin.domainName));
+  if (websites.length > 0) {
+    return {
+      level: "blocked",
+      reasons: websites.map(
+        (origin) =>
+          `${describeOrigin(origin)} is an S3 website endpoint, which cannot serve HTTPS: ` +
+          "serve the bucket through its S3 REST endpoint with origin access control instead",
+      ),
+    };
+  }
+  const reasons = await Promise.all(plan.origins.map((origin) => probeOrigin(ctx, origin)));
+  const problems = reasons.filter((reason): reason is string => reason !== undefined);
+  return problems.length === 0
+    ? { level: "automatic", reasons: [] }
+    : { level: "approval", reasons: problems };
+}

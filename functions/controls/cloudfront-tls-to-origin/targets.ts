@@ -1,0 +1,43 @@
+import type { ControlContext, Trigger } from "../types.js";
+import { metadata } from "./metadata.js";
+import { distributionArn } from "./snapshot.js";
+
+/** Events whose request names the distribution; the others create one, so only the response knows its id. */
+const idInRequest = new Set(["UpdateDistribution", "UpdateDistributionWithStagingConfig"]);
+const idInResponse = new Set(["CreateDistribution", "CreateDistributionWithTags", "CopyDistribution"]);
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function idFromResponse(response: Record<string, unknown> | null): string | undefined {
+  if (!response) return undefined;
+  const fromDistribution = text(record(response.distribution)?.id);
+  if (fromDistribution) return fromDistribution;
+  const direct = text(response.id);
+  if (direct) return direct;
+  // location: https://cloudfront.amazonaws.com/2020-05-31/distribution/<id>
+  const location = text(response.location);
+  const last = location?.split("/").filter(Boolean).at(-1);
+  return last && /^[A-Z0-9]+$/.test(last) ? last : undefined;
+}
+
+export async function resolveTargets(trigger: Trigger, _ctx: ControlContext): Promise<string[]> {
+  if (trigger.kind === "cloudtrail") {
+    if (trigger.eventSource !== metadata.triggers.cloudTrail.eventSource) return [];
+    let id: string | undefined;
+    if (idInRequest.has(trigger.eventName)) id = text(trigger.requestParameters?.id);
+    else if (idInResponse.has(trigger.eventName)) id = idFromResponse(trigger.responseElements);
+    return id ? [distributionArn(trigger.account, id)] : [];
+  }
+  if (trigger.kind === "config-item") {
+    if (!metadata.triggers.config.resourceTypes.includes(trigger.resourceType)) return [];
+    if (trigger.arn) return [trigger.arn];
+    return trigger.resourceId ? [distributionArn(trigger.account, trigger.resourceId)] : [];
+  }
+  return [];
+}

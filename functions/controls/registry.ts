@@ -1,0 +1,13 @@
+import { UnknownControlError } from "../lib/errors.js";
+import { albHttpToHttpsRedirect } from "./alb-http-to-https-redirect/index.js";
+import { cloudfrontTlsToOrigin } from "./cloudfront-tls-to-origin/index.js";
+import type { AnyControl } from "./types.js";
+
+/** Adding a control: its folder, plus one line here. */
+export const controls: readonly AnyControl[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+
+export function controlById(id: string): AnyControl {
+  const control = controls.find((c) => c.metadata.id === id);
+  if (!control) throw new UnknownControlError(`unknown control "${id}"`, id);
+  return control;
+}

@@ -1,0 +1,16 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { logger, metrics } from "./observability.js";
+
+/**
+ * Every driftwarden Lambda: Powertools context logging and metrics first,
+ * the plain business function last.
+ */
+export function lambda<TEvent, TResult>(fn: (event: TEvent) => Promise<TResult>) {
+  return middy<TEvent, TResult, Error, Context>()
+    .use(injectLambdaContext(logger, { clearState: true }))
+    .use(logMetrics(metrics))
+    .handler(async (event) => fn(event));
+}

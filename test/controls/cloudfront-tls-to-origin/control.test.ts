@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cloudfrontTlsToOrigin } from "../../../functions/controls/cloudfront-tls-to-origin/index.js";
+import { ResourceGoneError } from "../../../functions/lib/errors.js";
+import { FakeCloudFront } from "./fake-cloudfront.js";
+import { account, baseConfig, context, distributionArn, distributionId } from "./helpers.js";
+
+const control = cloudfrontTlsToOrigin;
+
+describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
+  let fake: FakeCloudFront;
+  let uninstall: () => void;
+
+  beforeEach(() => {
+    fake = new FakeCloudFront(account);
+    uninstall = fake.install();
+  });
+
+  afterEach(() => {
+    uninstall();
+  });
+
+  it("collects status, configuration, ETag and tags", async () => {
+    // Prepare
+    const stored = fake.add(distributionId, baseConfig(), { status: "Deployed", tags: { team: "web" } });
+
+    // Act
+    const snapshot = await control.collect(context(), distributionArn);
+
+    // Assess
+    expect(snapshot).toEqual({
+      id: distributionId,
+      arn: distributionArn,
+      etag: stored.etag,
+      status: "Deployed",
+      config: baseConfig(),
+      tags: { team: "web" },
+    });
+    expect(snapshot && control.tags(snapshot)).toEqual({ team: "web" });
+  });
+
+  it("collects null for a distribution that no longer exists", async () => {
+    // Prepare
+    const gone = `arn:aws:cloudfront::${account}:distribution/EGONE`;
+
+    // Act
+    const snapshot = await control.collect(context(), gone);
+
+    // Assess
+    expect(snapshot).toBeNull();
+  });
+
+  it("lists every distribution across pages", async () => {
+    // Prepare
+    fake.pageSize = 2;
+    const ids = ["EA1", "EB2", "EC3", "ED4", "EE5"];
+    for (const id of ids) fake.add(id, baseConfig());
+
+    // Act
+    const arns = await control.listResources(context());
+
+    // Assess
+    expect(arns).toEqual(ids.map((id) => `arn:aws:cloudfront::${account}:distribution/${id}`));
+    expect(fake.commands()).toEqual(["ListDistributions", "ListDistributions", "ListDistributions"]);
+    expect(fake.calls.map((call) => call.input.Marker)).toEqual([undefined, "2", "4"]);
+  });
+
+  it("drives the scenario's drift from detection to a verified fix", async () => {
+    // Prepare
+    fake.add(distributionId, baseConfig());
+    fake.edit(distributionId, (config) => {
+      const custom = config.Origins?.Items?.[0]?.CustomOriginConfig;
+      if (custom) custom.OriginProtocolPolicy = "http-only";
+    });
+    const ctx = context(async () => ({ status: "ok", protocol: "TLSv1.3", detail: "fake" }));
+
+    // Act
+    const snapshot = await control.collect(ctx, distributionArn);
+    if (!snapshot) throw new Error("distribution not collected");
+    const finding = control.detect(snapshot);
+    const fix = control.plan(snapshot);
+    const planned = control.describePlan(fix, snapshot);
+    const risk = await control.assessRisk(snapshot, fix, ctx);
+    const made = await control.apply(ctx, distributionArn, fix);
+    const verified = await control.verify(ctx, distributionArn);
+
+    // Assess
+    expect(finding).toEqual({
+      status: "non-compliant",
+      message: 'origin "api" (api-origin.example.org): OriginProtocolPolicy is http-only',
+    });
+    expect(risk).toEqual({ level: "automatic", reasons: [] });
+    expect(made).toEqual(planned);
+    expect(verified.status).toBe("compliant");
+    expect(verified.message).toMatch(/InProgress: propagation takes a few minutes/);
+    expect(fake.get(distributionId).config).toEqual(baseConfig());
+  });
+
+  it("verifies a deployed compliant distribution without mentioning propagation", async () => {
+    // Prepare
+    fake.add(distributionId, baseConfig(), { status: "Deployed" });
+
+    // Act
+    const verified = await control.verify(context(), distributionArn);
+
+    // Assess
+    expect(verified.status).toBe("compliant");
+    expect(verified.message).not.toMatch(/InProgress/);
+  });
+
+  it("reports a vanished distribution on verify as ResourceGoneError", async () => {
+    // Prepare
+    const gone = `arn:aws:cloudfront::${account}:distribution/EGONE`;
+
+    // Act
+    const attempt = control.verify(context(), gone);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(ResourceGoneError);
+  });
+
+  it("declares exactly the IAM actions its code calls", () => {
+    // Prepare / Act
+    const { readActions, fixActions } = control.metadata;
+
+    // Assess
+    expect([...readActions].sort()).toEqual([
+      "cloudfront:GetDistribution",
+      "cloudfront:ListDistributions",
+      "cloudfront:ListTagsForResource",
+    ]);
+    expect(fixActions).toEqual(["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"]);
+  });
+});
