@@ -1,0 +1,154 @@
+import type { AnyControl } from "../controls/types.js";
+import { detailTypes } from "../intake/schemas.js";
+
+/**
+ * The EventBridge rules driftwarden deploys, as data derived from the controls'
+ * metadata. Infra creates exactly these patterns and the local router
+ * evaluates exactly these objects, so the tests of one are tests of the other.
+ */
+export interface EventRule {
+  name: string;
+  /** Where the rule is deployed: on the bus of every watched region, or only in us-east-1. */
+  placement: "watched-regions" | "us-east-1";
+  description: string;
+  pattern: Record<string, unknown>;
+}
+
+export interface EventRuleOptions {
+  /** Taken as a parameter (infra passes the registry) so tests can use metadata-only controls. */
+  controls: readonly AnyControl[];
+  remediatorRoleArn: string;
+}
+
+export function eventRules({ controls, remediatorRoleArn }: EventRuleOptions): EventRule[] {
+  const rules: EventRule[] = [];
+  const regional = cloudTrailRule(
+    "driftwarden-cloudtrail-regional",
+    "watched-regions",
+    controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === "regional"),
+    remediatorRoleArn,
+  );
+  if (regional) rules.push(regional);
+  const global = cloudTrailRule(
+    "driftwarden-cloudtrail-us-east-1",
+    "us-east-1",
+    controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === "us-east-1"),
+    remediatorRoleArn,
+  );
+  if (global) rules.push(global);
+
+  const resourceTypes = unique(controls.flatMap((c) => c.metadata.triggers.config.resourceTypes));
+  if (resourceTypes.length > 0) {
+    rules.push({
+      name: "driftwarden-config-items",
+      placement: "watched-regions",
+      description: `Config item changes of ${resourceTypes.join(", ")} (inline and oversized)`,
+      pattern: {
+        source: ["aws.config"],
+        "detail-type": [detailTypes.configItem],
+        // Deleted items pass on purpose: intake records them as resource-gone instead of losing them.
+        detail: {
+          $or: [
+            {
+              messageType: ["ConfigurationItemChangeNotification"],
+              configurationItem: { resourceType: resourceTypes },
+            },
+            {
+              messageType: ["OversizedConfigurationItemChangeNotification"],
+              configurationItemSummary: { resourceType: resourceTypes },
+            },
+          ],
+        },
+      },
+    });
+  }
+
+  const managedRules = unique(controls.flatMap((c) => c.metadata.triggers.config.managedRules));
+  if (managedRules.length > 0) {
+    rules.push({
+      name: "driftwarden-config-compliance",
+      placement: "watched-regions",
+      description: `NON_COMPLIANT results of Config rules built on ${managedRules.join(", ")}`,
+      pattern: {
+        source: ["aws.config"],
+        "detail-type": [detailTypes.compliance],
+        detail: {
+          messageType: ["ComplianceChangeNotification"],
+          configRuleName: managedRules.flatMap(ruleNameWildcards),
+          newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+        },
+      },
+    });
+  }
+  return rules;
+}
+
+/**
+ * Deployed rule names contain the managed rule identifier in some spelling
+ * (Security Hub: `securityhub-alb-http-to-https-redirection-check-a1b2c3`).
+ * EventBridge has no case-insensitive "contains", so every spelling intake's
+ * normalisation accepts gets its own wildcard.
+ */
+export function ruleNameWildcards(managedRule: string): Array<{ wildcard: string }> {
+  const kebab = managedRule.toLowerCase().replaceAll("_", "-");
+  const spellings = unique([
+    kebab,
+    kebab.replaceAll("-", "_"),
+    kebab.toUpperCase(),
+    kebab.replaceAll("-", "_").toUpperCase(),
+  ]);
+  return spellings.map((spelling) => ({
+    wildcard: `*${spelling.replaceAll("\\", "\\\\").replaceAll("*", "\\*")}*`,
+  }));
+}
+
+function cloudTrailRule(
+  name: string,
+  placement: EventRule["placement"],
+  controls: readonly AnyControl[],
+  remediatorRoleArn: string,
+): EventRule | undefined {
+  // One branch per CloudTrail eventSource keeps each service's event names to that service.
+  const bySource = new Map<string, { source: string; eventNames: Set<string> }>();
+  for (const control of controls) {
+    const trail = control.metadata.triggers.cloudTrail;
+    const entry = bySource.get(trail.eventSource) ?? { source: trail.source, eventNames: new Set<string>() };
+    for (const eventName of trail.eventNames) entry.eventNames.add(eventName);
+    bySource.set(trail.eventSource, entry);
+  }
+  if (bySource.size === 0) return undefined;
+  const branches = [...bySource.entries()].map(([eventSource, { eventNames }]) => ({
+    eventSource: [eventSource],
+    eventName: [...eventNames].sort(),
+  }));
+  const sources = unique([...bySource.values()].map((entry) => entry.source));
+
+  const services: Record<string, unknown> = branches.length === 1 ? { ...branches[0] } : { $or: branches };
+  return {
+    name,
+    placement,
+    description: `Successful mutating calls to ${[...bySource.keys()].join(", ")} not made by the remediator`,
+    pattern: {
+      source: sources,
+      "detail-type": [detailTypes.cloudTrail],
+      detail: {
+        ...services,
+        // Failed calls changed nothing.
+        errorCode: [{ exists: false }],
+        // No `readOnly: [false]`: a missing readOnly would then drop the event, and the event
+        // names are all mutating already. `anything-but` does not match a missing field, and
+        // IAM-user and root calls have no sessionContext, hence the `exists: false` branch.
+        userIdentity: {
+          $or: [
+            { sessionContext: { sessionIssuer: { arn: [{ "anything-but": remediatorRoleArn }] } } },
+            { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

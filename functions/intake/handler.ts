@@ -1,0 +1,64 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { controls } from "../controls/registry.js";
+import { clients } from "../lib/aws.js";
+import { now } from "../lib/clock.js";
+import { remediatorRoleArn } from "../lib/config.js";
+import { lambda } from "../lib/middleware.js";
+import { logger, metrics } from "../lib/observability.js";
+import { resources } from "../lib/resources.js";
+import { type IntakeResult, intake } from "./intake.js";
+import { sweep } from "./sweep.js";
+
+const metricNames: Record<IntakeResult["status"], string> = {
+  started: "WorkflowsStarted",
+  ignored: "EventsIgnored",
+  malformed: "EventsMalformed",
+  error: "IntakeErrors",
+};
+
+/**
+ * EventBridge target. Never throws for a bad event: EventBridge would retry it
+ * for a day, so a malformed event is logged with its reason and answered.
+ */
+export const handler = lambda(async (event: unknown): Promise<IntakeResult[]> => {
+  const deployment = resources();
+  const account = deployment.account || envelopeAccount(event);
+  const results = await intake(event, {
+    controls,
+    resources: deployment,
+    clients,
+    now,
+    remediatorRoleArn: remediatorRoleArn(deployment.config, account),
+  });
+  report(results);
+  return results;
+});
+
+/** Scheduled backstop sweep over every control's resources. */
+export const sweepHandler = lambda(async (): Promise<IntakeResult[]> => {
+  const results = await sweep({ controls, resources: resources(), clients, now });
+  report(results);
+  return results;
+});
+
+function report(results: IntakeResult[]): void {
+  for (const result of results) {
+    metrics.addMetric(metricNames[result.status], MetricUnit.Count, 1);
+    switch (result.status) {
+      case "malformed":
+        logger.warn("malformed event", { ...result });
+        break;
+      case "error":
+        logger.error("intake failed for a target", { ...result });
+        break;
+      default:
+        logger.info(`intake ${result.status}`, { ...result });
+    }
+  }
+}
+
+function envelopeAccount(event: unknown): string {
+  const account =
+    typeof event === "object" && event !== null ? (event as { account?: unknown }).account : undefined;
+  return typeof account === "string" ? account : "";
+}

@@ -1,0 +1,156 @@
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
+import { z } from "zod";
+
+/**
+ * The shapes EventBridge delivers to intake. They are deliberately loose
+ * (unknown fields pass through, most fields optional): an event only tells us
+ * where to look, so the schema checks exactly what intake reads and nothing
+ * more. Live state is always re-read by the controls.
+ */
+
+export const detailTypes = {
+  cloudTrail: "AWS API Call via CloudTrail",
+  configItem: "Config Configuration Item Change",
+  compliance: "Config Rules Compliance Change",
+} as const;
+
+/** Powertools' envelope strips unknown keys; ours keeps them (replay-name, future fields). */
+export const envelopeSchema = EventBridgeSchema.extend({
+  // Powertools wants an ISO instant; replayed and hand-written events may carry other formats.
+  time: z.string(),
+  resources: z.array(z.string()).default([]),
+  detail: z.unknown(),
+}).loose();
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+const optionalString = z.string().nullish();
+
+const sessionIssuerSchema = z.looseObject({
+  type: optionalString,
+  principalId: optionalString,
+  arn: optionalString,
+  accountId: optionalString,
+  userName: optionalString,
+});
+
+/**
+ * IAMUser, AssumedRole, Root, AWSService, AWSAccount, FederatedUser,
+ * WebIdentityUser, SAMLUser, IdentityCenterUser, Unknown: every field beyond
+ * `type` is absent for one type or another, so all of them are optional.
+ */
+export const userIdentitySchema = z.looseObject({
+  type: z.string(),
+  principalId: optionalString,
+  arn: optionalString,
+  accountId: optionalString,
+  accessKeyId: optionalString,
+  userName: optionalString,
+  invokedBy: optionalString,
+  identityProvider: optionalString,
+  sessionContext: z
+    .looseObject({
+      sessionIssuer: sessionIssuerSchema.nullish(),
+      webIdFederationData: z.looseObject({ federatedProvider: optionalString }).nullish(),
+      attributes: z.looseObject({}).nullish(),
+      sourceIdentity: optionalString,
+    })
+    .nullish(),
+  onBehalfOf: z.looseObject({ userId: optionalString, identityStoreArn: optionalString }).nullish(),
+  credentialId: optionalString,
+});
+export type UserIdentity = z.infer<typeof userIdentitySchema>;
+
+/** Truncated payloads arrive as objects too ({ omitted: true, ... }); absent means null. */
+const payloadSchema = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .transform((value) => value ?? null);
+
+export const cloudTrailDetailSchema = z.looseObject({
+  eventVersion: optionalString,
+  userIdentity: userIdentitySchema,
+  eventTime: z.string(),
+  eventSource: z.string(),
+  eventName: z.string(),
+  awsRegion: z.string(),
+  sourceIPAddress: optionalString,
+  userAgent: optionalString,
+  requestParameters: payloadSchema,
+  responseElements: payloadSchema,
+  errorCode: optionalString,
+  errorMessage: optionalString,
+  readOnly: z.boolean().nullish(),
+  eventID: optionalString,
+  eventType: optionalString,
+  recipientAccountId: optionalString,
+});
+export type CloudTrailDetail = z.infer<typeof cloudTrailDetailSchema>;
+
+export const configItemStatuses = [
+  "OK",
+  "ResourceDiscovered",
+  "ResourceDeleted",
+  "ResourceNotRecorded",
+  "ResourceDeletedNotRecorded",
+] as const;
+
+/** The fields that name the resource; shared by the inline item and the oversized summary. */
+const configItemIdentity = {
+  configurationItemStatus: z.enum(configItemStatuses),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  ARN: optionalString,
+  awsRegion: z.string(),
+  awsAccountId: z.string(),
+  configurationItemCaptureTime: optionalString,
+};
+
+const configItemNotificationSchema = z.looseObject({
+  messageType: z.literal("ConfigurationItemChangeNotification"),
+  configurationItem: z.looseObject({
+    ...configItemIdentity,
+    configuration: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((value) => value ?? null),
+  }),
+  notificationCreationTime: optionalString,
+});
+
+/** Sent when the item exceeds EventBridge's size: only a summary and where the full item went in S3. */
+const oversizedConfigItemNotificationSchema = z.looseObject({
+  messageType: z.literal("OversizedConfigurationItemChangeNotification"),
+  configurationItemSummary: z.looseObject(configItemIdentity),
+  s3DeliverySummary: z.looseObject({ s3BucketLocation: optionalString }).nullish(),
+  notificationCreationTime: optionalString,
+});
+
+export const configItemDetailSchema = z.discriminatedUnion("messageType", [
+  configItemNotificationSchema,
+  oversizedConfigItemNotificationSchema,
+]);
+export type ConfigItemDetail = z.infer<typeof configItemDetailSchema>;
+
+export const complianceTypes = ["NON_COMPLIANT", "COMPLIANT", "NOT_APPLICABLE", "INSUFFICIENT_DATA"] as const;
+
+const evaluationResultSchema = z.looseObject({
+  complianceType: z.enum(complianceTypes),
+  resultRecordedTime: optionalString,
+  configRuleInvokedTime: optionalString,
+  annotation: optionalString,
+});
+
+export const complianceDetailSchema = z.looseObject({
+  messageType: z.literal("ComplianceChangeNotification"),
+  configRuleName: z.string(),
+  configRuleARN: optionalString,
+  resourceType: z.string(),
+  resourceId: z.string(),
+  awsRegion: z.string(),
+  awsAccountId: z.string(),
+  newEvaluationResult: evaluationResultSchema,
+  // The first evaluation of a resource has no previous result.
+  oldEvaluationResult: evaluationResultSchema.nullish(),
+  notificationCreationTime: optionalString,
+});
+export type ComplianceDetail = z.infer<typeof complianceDetailSchema>;

@@ -1,0 +1,379 @@
+import { describe, expect, it } from "vitest";
+import { eventRules, ruleNameWildcards } from "../../functions/events/patterns.js";
+import { classify } from "../../functions/intake/classify.js";
+import { compilePattern } from "../../local/router/match.js";
+import { routeEvent, unmatchedReason } from "../../local/router/router.js";
+import {
+  albMetadata,
+  cloudfrontMetadata,
+  complianceEvent,
+  fixtureEvent,
+  type Json,
+  oversizedConfigItemEvent,
+  remediatorRoleArn,
+  testControl,
+  variant,
+} from "../intake/support.js";
+
+const controls = [testControl(albMetadata, new Map()), testControl(cloudfrontMetadata, new Map())];
+const rules = eventRules({ controls, remediatorRoleArn });
+const rule = (name: string) => {
+  const found = rules.find((r) => r.name === name);
+  if (!found) throw new Error(`no rule ${name}`);
+  return found;
+};
+
+const remediatorSession = (e: Json & { detail: Json }) => {
+  e.detail.userIdentity = {
+    type: "AssumedRole",
+    principalId: "AROAREMEDIATOR:fix",
+    arn: "arn:aws:sts::111122223333:assumed-role/driftwarden-remediator/fix",
+    accountId: "111122223333",
+    sessionContext: {
+      sessionIssuer: { type: "Role", arn: remediatorRoleArn, userName: "driftwarden-remediator" },
+    },
+  };
+};
+
+describe("eventRules", () => {
+  it("derives one rule per delivery and Config path, each a valid pattern", () => {
+    // Act
+    const summary = rules.map(({ name, placement }) => ({ name, placement }));
+
+    // Assess
+    expect(summary).toEqual([
+      { name: "driftwarden-cloudtrail-regional", placement: "watched-regions" },
+      { name: "driftwarden-cloudtrail-us-east-1", placement: "us-east-1" },
+      { name: "driftwarden-config-items", placement: "watched-regions" },
+      { name: "driftwarden-config-compliance", placement: "watched-regions" },
+    ]);
+    for (const r of rules) expect(() => compilePattern(r.pattern)).not.toThrow();
+    for (const r of rules) expect(r.description).not.toBe("");
+  });
+
+  it("excludes failed calls and the remediator, and does not filter on readOnly", () => {
+    // Act
+    const { pattern } = rule("driftwarden-cloudtrail-regional");
+
+    // Assess
+    expect(pattern).toEqual({
+      source: ["aws.elasticloadbalancing"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        eventSource: ["elasticloadbalancing.amazonaws.com"],
+        eventName: [...albMetadata.triggers.cloudTrail.eventNames].sort(),
+        errorCode: [{ exists: false }],
+        userIdentity: {
+          $or: [
+            { sessionContext: { sessionIssuer: { arn: [{ "anything-but": remediatorRoleArn }] } } },
+            { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } },
+          ],
+        },
+      },
+    });
+  });
+
+  it("takes only NON_COMPLIANT results of rules named after the managed rules", () => {
+    // Act
+    const { pattern } = rule("driftwarden-config-compliance");
+
+    // Assess
+    expect(pattern).toMatchObject({
+      source: ["aws.config"],
+      detail: {
+        newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+        configRuleName: expect.arrayContaining([
+          { wildcard: "*alb-http-to-https-redirection-check*" },
+          { wildcard: "*ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK*" },
+        ]),
+      },
+    });
+  });
+
+  it("is plain JSON, as infra deploys it", () => {
+    // Act
+    const roundTripped = JSON.parse(JSON.stringify(rules));
+
+    // Assess
+    expect(roundTripped).toEqual(rules);
+  });
+
+  it("keeps each service's event names to that service when several share a delivery", () => {
+    // Prepare
+    const regionalCloudFront = { ...cloudfrontMetadata, triggers: { ...cloudfrontMetadata.triggers } };
+    regionalCloudFront.triggers.cloudTrail = {
+      ...cloudfrontMetadata.triggers.cloudTrail,
+      delivery: "regional",
+    };
+    const both = eventRules({
+      controls: [testControl(albMetadata, new Map()), testControl(regionalCloudFront, new Map())],
+      remediatorRoleArn,
+    });
+    const crossed = variant("elbv2-modify-listener", (e) => {
+      e.detail.eventName = "UpdateDistribution";
+    });
+
+    // Act
+    const matched = routeEvent(crossed, both).matched;
+
+    // Assess
+    expect(both.map((r) => r.name)).not.toContain("driftwarden-cloudtrail-us-east-1");
+    expect(matched).toEqual([]);
+    expect(routeEvent(fixtureEvent("cloudfront-update-distribution"), both).matched).toEqual([
+      "driftwarden-cloudtrail-regional",
+    ]);
+  });
+
+  it("has no rule for a path no control uses", () => {
+    // Prepare
+    const noConfig = {
+      ...albMetadata,
+      triggers: { ...albMetadata.triggers, config: { resourceTypes: [], managedRules: [] } },
+    };
+
+    // Act
+    const names = eventRules({ controls: [testControl(noConfig, new Map())], remediatorRoleArn }).map(
+      (r) => r.name,
+    );
+
+    // Assess
+    expect(names).toEqual(["driftwarden-cloudtrail-regional"]);
+  });
+
+  it.each([
+    {
+      managedRule: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+      name: "securityhub-alb-http-to-https-redirection-check-a1b2c3",
+    },
+    { managedRule: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", name: "alb_http_to_https_redirection_check" },
+    {
+      managedRule: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+      name: "Pack-ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK-x",
+    },
+    { managedRule: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", name: "ALB-HTTP-TO-HTTPS-REDIRECTION-CHECK" },
+  ])("rule name wildcards of $managedRule match $name", ({ managedRule, name }) => {
+    // Act
+    const matched = compilePattern({ n: ruleNameWildcards(managedRule) })({ n: name });
+
+    // Assess
+    expect(matched).toBe(true);
+  });
+});
+
+const cases: Array<{ name: string; event: Json; rule: string | null; region?: string }> = [
+  // the regional CloudTrail rule
+  {
+    name: "ModifyListener by an IAM user (no sessionContext)",
+    event: fixtureEvent("elbv2-modify-listener"),
+    rule: "driftwarden-cloudtrail-regional",
+  },
+  {
+    name: "CreateListener by an assumed role",
+    event: fixtureEvent("elbv2-create-listener"),
+    rule: "driftwarden-cloudtrail-regional",
+  },
+  ...albMetadata.triggers.cloudTrail.eventNames.map((eventName) => ({
+    name: `${eventName}`,
+    event: variant("elbv2-create-listener", (e) => {
+      e.detail.eventName = eventName;
+    }),
+    rule: "driftwarden-cloudtrail-regional",
+  })),
+  {
+    name: "an event without readOnly",
+    event: variant("elbv2-modify-listener", (e) => {
+      delete e.detail.readOnly;
+    }),
+    rule: "driftwarden-cloudtrail-regional",
+  },
+  {
+    name: "a root user change",
+    event: variant("elbv2-modify-listener", (e) => {
+      e.detail.userIdentity = {
+        type: "Root",
+        principalId: "111122223333",
+        arn: "arn:aws:iam::111122223333:root",
+      };
+    }),
+    rule: "driftwarden-cloudtrail-regional",
+  },
+  {
+    name: "a read-only call",
+    event: variant("elbv2-modify-listener", (e) => {
+      e.detail.eventName = "DescribeListeners";
+      e.detail.readOnly = true;
+    }),
+    rule: null,
+  },
+  {
+    name: "a failed call",
+    event: variant("elbv2-modify-listener", (e) => {
+      e.detail.errorCode = "ValidationError";
+    }),
+    rule: null,
+  },
+  {
+    name: "another service",
+    event: variant("elbv2-modify-listener", (e) => {
+      e.source = "aws.ec2";
+      e.detail.eventSource = "ec2.amazonaws.com";
+      e.detail.eventName = "ModifyInstanceAttribute";
+    }),
+    rule: null,
+  },
+  {
+    name: "another event name",
+    event: variant("elbv2-modify-listener", (e) => {
+      e.detail.eventName = "AddTags";
+    }),
+    rule: null,
+  },
+  {
+    name: "the remediator's own ModifyListener",
+    event: variant("elbv2-modify-listener", remediatorSession),
+    rule: null,
+  },
+  {
+    name: "another role's change",
+    event: variant("elbv2-modify-listener", (e) => {
+      remediatorSession(e);
+      const identity = e.detail.userIdentity as Json;
+      identity.arn = "arn:aws:sts::111122223333:assumed-role/driftwarden-remediator-old/fix";
+      ((identity.sessionContext as Json).sessionIssuer as Json).arn =
+        "arn:aws:iam::111122223333:role/driftwarden-remediator-old";
+    }),
+    rule: "driftwarden-cloudtrail-regional",
+  },
+  // the us-east-1 CloudTrail rule
+  {
+    name: "UpdateDistribution in us-east-1",
+    event: fixtureEvent("cloudfront-update-distribution"),
+    rule: "driftwarden-cloudtrail-us-east-1",
+  },
+  {
+    name: "UpdateDistribution on a bus outside us-east-1",
+    event: fixtureEvent("cloudfront-update-distribution"),
+    region: "eu-west-1",
+    rule: null,
+  },
+  {
+    name: "the remediator's UpdateDistribution",
+    event: variant("cloudfront-update-distribution", remediatorSession),
+    rule: null,
+  },
+  {
+    name: "GetDistributionConfig",
+    event: variant("cloudfront-update-distribution", (e) => {
+      e.detail.eventName = "GetDistributionConfig";
+    }),
+    rule: null,
+  },
+  // the Config item rule
+  {
+    name: "a Config item change",
+    event: fixtureEvent("config-item-change-listener"),
+    rule: "driftwarden-config-items",
+  },
+  { name: "an oversized Config item", event: oversizedConfigItemEvent(), rule: "driftwarden-config-items" },
+  {
+    name: "a deleted Config item (intake reports it as resource-gone)",
+    event: oversizedConfigItemEvent("ResourceDeleted"),
+    rule: "driftwarden-config-items",
+  },
+  {
+    name: "a Config item of another type",
+    event: variant("config-item-change-listener", (e) => {
+      (e.detail.configurationItem as Json).resourceType = "AWS::EC2::Instance";
+    }),
+    rule: null,
+  },
+  // the compliance rule
+  {
+    name: "Security Hub's rule NON_COMPLIANT",
+    event: complianceEvent("securityhub-alb-http-to-https-redirection-check-a1b2c3"),
+    rule: "driftwarden-config-compliance",
+  },
+  {
+    name: "a compliance change to COMPLIANT",
+    event: complianceEvent("securityhub-alb-http-to-https-redirection-check-a1b2c3", "COMPLIANT"),
+    rule: null,
+  },
+  {
+    name: "another rule NON_COMPLIANT",
+    event: complianceEvent("securityhub-s3-bucket-logging-enabled-x"),
+    rule: null,
+  },
+];
+
+describe("routeEvent with the derived rules", () => {
+  it.each(cases)("$name -> $rule", ({ event, rule: expected, region }) => {
+    // Act
+    const { matched } = routeEvent(event, rules, region ? { region } : {});
+
+    // Assess
+    expect(matched).toEqual(expected ? [expected] : []);
+  });
+
+  it.each(cases.filter((c) => c.rule !== null && !c.region))(
+    "intake takes what the rules let through: $name",
+    ({ event }) => {
+      // Act
+      const classification = classify(event, { controls, remediatorRoleArn });
+
+      // Assess
+      expect(["trigger", "ignored"]).toContain(classification.kind);
+      if (classification.kind === "ignored") expect(classification.reason).toBe("resource-gone");
+    },
+  );
+
+  it.each(cases.filter((c) => c.rule === null && !c.region))(
+    "the rules drop what intake would ignore, for the same reason: $name",
+    ({ event }) => {
+      // Act
+      const classification = classify(event, { controls, remediatorRoleArn });
+      const reason = unmatchedReason(event, remediatorRoleArn);
+
+      // Assess
+      expect(classification).toMatchObject({ kind: "ignored", reason });
+    },
+  );
+});
+
+describe("unmatchedReason", () => {
+  it.each([
+    {
+      name: "a failed call",
+      event: variant("elbv2-modify-listener", (e) => {
+        e.detail.errorCode = "AccessDenied";
+      }),
+      reason: "failed-call",
+    },
+    {
+      name: "the remediator's change",
+      event: variant("elbv2-modify-listener", remediatorSession),
+      reason: "own-change",
+    },
+    {
+      name: "a read-only call",
+      event: variant("elbv2-modify-listener", (e) => {
+        e.detail.eventName = "ListTagsForResource";
+      }),
+      reason: "not-relevant",
+    },
+    { name: "a Config item", event: fixtureEvent("config-item-change-listener"), reason: "not-relevant" },
+    { name: "something that is not an event", event: "nonsense", reason: "not-relevant" },
+    {
+      name: "a CloudTrail event whose detail does not parse",
+      event: variant("elbv2-modify-listener", (e) => {
+        e.detail.eventName = 1;
+      }),
+      reason: "not-relevant",
+    },
+  ])("$name -> $reason", ({ event, reason }) => {
+    // Act
+    const result = unmatchedReason(event, remediatorRoleArn);
+
+    // Assess
+    expect(result).toBe(reason);
+  });
+});

@@ -1,0 +1,336 @@
+import { readFileSync } from "node:fs";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ExecutionAlreadyExists, ExecutionDoesNotExist } from "@aws-sdk/client-sfn";
+import type { AnyControl, ControlMetadata, Finding, Trigger } from "../../functions/controls/types.js";
+import { clients, useClientPlugin } from "../../functions/lib/aws.js";
+import { parseConfig } from "../../functions/lib/config.js";
+import type { DriftwardenResources } from "../../functions/lib/resources.js";
+
+/** Shared by the intake and event-pattern tests: fixture events, metadata-only controls, a fake AWS. */
+
+export const account = "111122223333";
+export const remediatorRoleArn = `arn:aws:iam::${account}:role/driftwarden-remediator`;
+export const listenerArn =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:listener/app/shop-prod/0f9e8d7c6b5a4930/8c7b6a5948372615";
+export const distributionArn = "arn:aws:cloudfront::111122223333:distribution/E1QSDF4EXAMPLE";
+
+export type Json = Record<string, unknown>;
+
+export function fixtureEvent(name: string): Json {
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), "utf8"),
+  ) as Json;
+}
+
+/** A deep copy of a fixture with `edit` applied to it. */
+export function variant(name: string, edit: (event: Json & { detail: Json }) => void): Json {
+  const event = fixtureEvent(name) as Json & { detail: Json };
+  edit(event);
+  return event;
+}
+
+export const albMetadata: ControlMetadata = {
+  id: "test-alb-redirect",
+  title: "test ALB control",
+  severity: "HIGH",
+  securityHubIds: ["ELB.1"],
+  resourceType: "AWS::ElasticLoadBalancingV2::Listener",
+  service: "elbv2",
+  triggers: {
+    cloudTrail: {
+      source: "aws.elasticloadbalancing",
+      eventSource: "elasticloadbalancing.amazonaws.com",
+      eventNames: [
+        "CreateListener",
+        "ModifyListener",
+        "CreateRule",
+        "ModifyRule",
+        "DeleteRule",
+        "SetRulePriorities",
+      ],
+      delivery: "regional",
+    },
+    config: {
+      resourceTypes: ["AWS::ElasticLoadBalancingV2::Listener"],
+      managedRules: ["ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK"],
+    },
+  },
+  readActions: [],
+  fixActions: [],
+};
+
+export const cloudfrontMetadata: ControlMetadata = {
+  id: "test-cloudfront-origin-tls",
+  title: "test CloudFront control",
+  severity: "HIGH",
+  securityHubIds: ["CloudFront.9"],
+  resourceType: "AWS::CloudFront::Distribution",
+  service: "cloudfront",
+  triggers: {
+    cloudTrail: {
+      source: "aws.cloudfront",
+      eventSource: "cloudfront.amazonaws.com",
+      eventNames: [
+        "CreateDistribution",
+        "CreateDistributionWithTags",
+        "UpdateDistribution",
+        "CopyDistribution",
+      ],
+      delivery: "us-east-1",
+    },
+    config: {
+      resourceTypes: ["AWS::CloudFront::Distribution"],
+      managedRules: ["CLOUDFRONT_CUSTOM_ORIGIN_TLS_CHECK"],
+    },
+  },
+  readActions: [],
+  fixActions: [],
+};
+
+/** What a test control's collect sees for one resource; an Error makes collect throw it. */
+export type WorldEntry = { status: Finding["status"]; owned: unknown } | Error;
+
+export interface TestControl extends AnyControl {
+  /** Every collect and resolveTargets call, with the context region, for assertions. */
+  seen: Array<{ call: "collect" | "resolveTargets" | "listResources"; region: string; resource?: string }>;
+}
+
+/**
+ * A control with real metadata and in-memory behaviour: targets are the ARNs
+ * the trigger names, state comes from `world`.
+ */
+export function testControl(metadata: ControlMetadata, world: Map<string, WorldEntry>): TestControl {
+  const seen: TestControl["seen"] = [];
+  const notUsed = (name: string) => () => {
+    throw new Error(`${name} is not used by intake`);
+  };
+  return {
+    metadata,
+    seen,
+    async resolveTargets(trigger: Trigger, ctx) {
+      seen.push({ call: "resolveTargets", region: ctx.region });
+      return targetsOf(trigger);
+    },
+    async listResources(ctx) {
+      seen.push({ call: "listResources", region: ctx.region });
+      return [...world.keys()].filter(
+        (arn) => (arn.includes(":cloudfront::") ? "us-east-1" : arn.split(":")[3]) === ctx.region,
+      );
+    },
+    async collect(ctx, resource: string) {
+      seen.push({ call: "collect", region: ctx.region, resource });
+      const entry = world.get(resource);
+      if (entry instanceof Error) throw entry;
+      return entry ? { resource, ...entry } : null;
+    },
+    detect(snapshot: { resource: string; status: Finding["status"] }): Finding {
+      return { status: snapshot.status, message: `${snapshot.resource} is ${snapshot.status}` };
+    },
+    ownedState: (snapshot: { owned: unknown }) => snapshot.owned,
+    plan: notUsed("plan"),
+    describePlan: notUsed("describePlan"),
+    assessRisk: notUsed("assessRisk"),
+    apply: notUsed("apply"),
+    verify: notUsed("verify"),
+    tags: () => ({}),
+  };
+}
+
+/** Every ARN-looking string the trigger carries that names a listener or a distribution. */
+function targetsOf(trigger: Trigger): string[] {
+  if (trigger.kind === "config-item") return [trigger.arn ?? trigger.resourceId];
+  if (trigger.kind === "compliance") return [trigger.resourceId];
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (
+      typeof value === "string" &&
+      /^arn:aws:(elasticloadbalancing:.*:listener\/|cloudfront::.*:distribution\/)/.test(value)
+    ) {
+      found.add(value);
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") Object.values(value).forEach(visit);
+  };
+  visit(trigger.requestParameters);
+  visit(trigger.responseElements);
+  return [...found];
+}
+
+export const stateMachineArn = `arn:aws:states:us-west-2:${account}:stateMachine:driftwarden-remediation`;
+
+export function testResources(config: Json = {}): DriftwardenResources {
+  return {
+    region: "us-west-2",
+    account,
+    stateMachineArn,
+    auditTable: "audit",
+    approvalsTable: "approvals",
+    historyTable: "history",
+    eventsTable: "events",
+    topicArn: `arn:aws:sns:us-west-2:${account}:alerts`,
+    config: parseConfig(config),
+  };
+}
+
+export interface FakeExecution {
+  name: string;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+  input: Json;
+}
+
+/**
+ * Step Functions and the DynamoDB events table, answered in memory by a
+ * middleware at the initialize step (nothing reaches the network).
+ */
+export function fakeAws(region = "us-west-2") {
+  const executions = new Map<string, FakeExecution>();
+  const seenMarkers = new Map<string, Json>();
+  const calls: Array<{ command: string; input: Json }> = [];
+  const failures = new Map<string, Error>();
+  const executionPrefix = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:`;
+  const metadata = { $metadata: { httpStatusCode: 200 } };
+
+  const answer = async (command: string, input: Json): Promise<Json> => {
+    calls.push({ command, input });
+    const failure = failures.get(command);
+    if (failure) throw failure;
+    switch (command) {
+      case "DescribeExecutionCommand": {
+        const execution = executions.get(String(input.executionArn).slice(executionPrefix.length));
+        if (!execution)
+          throw new ExecutionDoesNotExist({ message: "Execution does not exist", $metadata: {} });
+        return {
+          ...metadata,
+          executionArn: input.executionArn,
+          status: execution.status,
+          name: execution.name,
+        };
+      }
+      case "StartExecutionCommand": {
+        const name = String(input.name);
+        if (executions.has(name))
+          throw new ExecutionAlreadyExists({ message: "already exists", $metadata: {} });
+        executions.set(name, { name, status: "RUNNING", input: JSON.parse(String(input.input)) as Json });
+        return { ...metadata, executionArn: `${executionPrefix}${name}`, startDate: new Date() };
+      }
+      case "PutItemCommand":
+      case "PutCommand": {
+        const item = input.Item as Json;
+        const pk = String(item.pk);
+        if (seenMarkers.has(pk)) {
+          throw new ConditionalCheckFailedException({
+            message: "The conditional request failed",
+            $metadata: {},
+          });
+        }
+        seenMarkers.set(pk, item);
+        return metadata;
+      }
+      case "DeleteItemCommand":
+      case "DeleteCommand":
+        seenMarkers.delete(String((input.Key as Json).pk));
+        return metadata;
+      default:
+        throw new Error(`fake AWS does not answer ${command}`);
+    }
+  };
+
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are generic over every command
+  const middleware = (_next: unknown, context: any) => async (args: { input: Json }) => ({
+    output: await answer(String(context.commandName), args.input),
+    response: {},
+  });
+  const dispose = useClientPlugin({
+    plugin: () => ({
+      applyToStack: (stack) => stack.add(middleware as never, { step: "initialize", name: "fakeAws" }),
+    }),
+  });
+  // The document client is built outside the plugin registry; it shares its base client's stack.
+  clients.dynamo(region).middlewareStack.add(middleware as never, { step: "initialize", name: "fakeAws" });
+
+  return {
+    executions,
+    seenMarkers,
+    calls,
+    /** Makes every call of this command fail with the error. */
+    fail(command: string, error: Error) {
+      failures.set(command, error);
+    },
+    dispose,
+  };
+}
+
+export function complianceEvent(configRuleName: string, complianceType = "NON_COMPLIANT"): Json {
+  return {
+    version: "0",
+    id: "c0ffee00-0000-4000-8000-000000000001",
+    "detail-type": "Config Rules Compliance Change",
+    source: "aws.config",
+    account,
+    time: "2026-03-01T09:10:00Z",
+    region: "us-west-2",
+    resources: [],
+    detail: {
+      resourceId:
+        "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/shop-prod/0f9e8d7c6b5a4930",
+      awsRegion: "us-west-2",
+      awsAccountId: account,
+      configRuleName,
+      recordVersion: "1.0",
+      configRuleARN: `arn:aws:config:us-west-2:${account}:config-rule/config-rule-abc123`,
+      messageType: "ComplianceChangeNotification",
+      newEvaluationResult: {
+        evaluationResultIdentifier: {
+          evaluationResultQualifier: {
+            configRuleName,
+            resourceType: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            resourceId:
+              "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/shop-prod/0f9e8d7c6b5a4930",
+          },
+          orderingTimestamp: "2026-03-01T09:09:00.000Z",
+        },
+        complianceType,
+        resultRecordedTime: "2026-03-01T09:09:30.000Z",
+        configRuleInvokedTime: "2026-03-01T09:09:00.000Z",
+      },
+      notificationCreationTime: "2026-03-01T09:10:00.000Z",
+      resourceType: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    },
+  };
+}
+
+/** The variant Config sends when the item is too large for EventBridge: a summary and an S3 location. */
+export function oversizedConfigItemEvent(status = "OK"): Json {
+  return {
+    version: "0",
+    id: "0b5e55ed-0000-4000-8000-000000000002",
+    "detail-type": "Config Configuration Item Change",
+    source: "aws.config",
+    account,
+    time: "2026-03-01T09:05:00Z",
+    region: "us-west-2",
+    resources: [listenerArn],
+    detail: {
+      recordVersion: "1.0",
+      messageType: "OversizedConfigurationItemChangeNotification",
+      notificationCreationTime: "2026-03-01T09:05:00.000Z",
+      configurationItemSummary: {
+        changeType: "UPDATE",
+        configurationItemVersion: "1.3",
+        configurationItemCaptureTime: "2026-03-01T09:04:58.000Z",
+        configurationStateId: 1772355898000,
+        awsAccountId: account,
+        configurationItemStatus: status,
+        resourceType: "AWS::ElasticLoadBalancingV2::Listener",
+        resourceId: listenerArn,
+        ARN: listenerArn,
+        awsRegion: "us-west-2",
+        availabilityZone: "Regional",
+        configurationStateMd5Hash: "",
+      },
+      s3DeliverySummary: {
+        s3BucketLocation:
+          "config-bucket-111122223333/AWSLogs/111122223333/Config/us-west-2/2026/3/1/OversizedChangeNotification/x.json.gz",
+      },
+    },
+  };
+}
