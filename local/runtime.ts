@@ -1,0 +1,460 @@
+import { randomBytes } from "node:crypto";
+import { reminderDueAt, handler as remindersHandler } from "../functions/approvals/reminders.js";
+import { type ApprovalRecord, decideApproval, listApprovals } from "../functions/approvals/store.js";
+import { listAudit } from "../functions/audit/store.js";
+import type { Change } from "../functions/controls/types.js";
+import { deployedEventRules } from "../functions/events/deployed.js";
+import type { EventRule } from "../functions/events/patterns.js";
+import { handler as intakeHandler, sweepHandler } from "../functions/intake/handler.js";
+import type { IntakeResult } from "../functions/intake/intake.js";
+import { useDynamoEndpoint } from "../functions/lib/aws.js";
+import { useClock } from "../functions/lib/clock.js";
+import {
+  approvalTimeoutSeconds,
+  type DriftwardenConfig,
+  remediatorRoleArn,
+} from "../functions/lib/config.js";
+import { durationSeconds } from "../functions/lib/duration.js";
+import { type DriftwardenResources, useResources } from "../functions/lib/resources.js";
+import { approvalsTable, auditTable, eventsTable, fixHistoryTable, tables } from "../functions/lib/tables.js";
+import { useProbe } from "../functions/workflow/context.js";
+import { stepHandlers } from "../functions/workflow/handlers.js";
+import type { Outcome, WorkflowInput } from "../functions/workflow/types.js";
+import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
+import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
+import { routeEvent, unmatchedReason } from "./router/router.js";
+import { SandboxAccount } from "./sandbox/account.js";
+import { SandboxClock } from "./sandbox/clock.js";
+import { assumedRole, iamUser, type SandboxIdentity } from "./sandbox/identity.js";
+import type { ScenarioState } from "./sandbox/state.js";
+import { type LambdaHandler, LocalStepFunctions, lambdaContext, type StepObserver } from "./stepfunctions.js";
+
+/**
+ * The whole pipeline on this machine: the sandbox account plugged in under the
+ * SDK clients, the deployed event patterns routing events to the deployed
+ * intake handler, the deployed workflow definition run by the local Step
+ * Functions against the deployed step handlers, audit and approvals in a local
+ * DynamoDB-compatible server. `simulate`, `npm start` and the tests drive it.
+ */
+
+export interface RuntimeOptions {
+  account: string;
+  region: string;
+  clock: string;
+  config: DriftwardenConfig;
+  state: ScenarioState;
+  /** Sees every step of every execution (the demo prints them). */
+  observer?: StepObserver;
+  /** Sees every event as it is routed and what intake made of it. */
+  onEvent?: (event: RoutedEvent) => void;
+  /** Base URL of a local approval page, when one is served. */
+  approvalUrl?: string;
+}
+
+export interface RoutedEvent {
+  envelope: Record<string, unknown>;
+  step: number | null;
+  matchedRules: string[];
+  results: IntakeResult[];
+}
+
+export interface ReportExecution {
+  id: string;
+  control: string;
+  resource: string;
+  outcome: Outcome | "running";
+  actor: string | null;
+  trigger: WorkflowInput["trigger"];
+}
+
+export interface Report {
+  scenario: string;
+  executions: ReportExecution[];
+  approvals: {
+    id: string;
+    execution: string;
+    control: string;
+    resource: string;
+    status: ApprovalRecord["status"];
+    by: string | null;
+    reasons: string[];
+  }[];
+  calls: Change[];
+  ignored: { event: string; reason: string; detail?: string }[];
+  notifications: { subject: string; message: string; attributes: Record<string, string> }[];
+  audit: Record<string, unknown>[];
+  errors: { step: number; message: string }[];
+  state: ScenarioState;
+}
+
+interface QueuedEvent {
+  envelope: Record<string, unknown>;
+  step: number | null;
+}
+
+const localFunctionArn = (region: string, account: string, step: string) =>
+  `arn:aws:lambda:${region}:${account}:function:driftwarden-${step}`;
+
+export class LocalRuntime {
+  readonly clock: SandboxClock;
+  readonly sandbox: SandboxAccount;
+  readonly sfn: LocalStepFunctions;
+  readonly resources: DriftwardenResources;
+  readonly remediator: SandboxIdentity;
+  readonly rules: EventRule[];
+  readonly ignored: Report["ignored"] = [];
+  readonly errors: Report["errors"] = [];
+  private readonly queue: QueuedEvent[] = [];
+  private readonly cleanups: (() => void | Promise<void>)[] = [];
+  private currentStep: number | null = null;
+
+  private constructor(
+    private readonly options: RuntimeOptions,
+    readonly dynamo: LocalDynamo,
+  ) {
+    this.clock = new SandboxClock(options.clock);
+    const roleArn = remediatorRoleArn(options.config, options.account);
+    this.remediator = assumedRole(roleArn, "driftwarden-remediator", {
+      sourceIp: "lambda.amazonaws.com",
+      userAgent: "driftwarden/0.1 aws-sdk-js/3",
+    });
+    this.sandbox = new SandboxAccount({
+      account: options.account,
+      region: options.region,
+      clock: this.clock,
+      state: options.state,
+      remediatorRoleArn: roleArn,
+    });
+    const topicArn = this.sandbox.createTopic("driftwarden-alerts");
+    this.resources = {
+      region: options.region,
+      account: options.account,
+      stateMachineArn: `arn:aws:states:${options.region}:${options.account}:stateMachine:driftwarden-remediation`,
+      auditTable: dynamo.tableName(auditTable),
+      approvalsTable: dynamo.tableName(approvalsTable),
+      historyTable: dynamo.tableName(fixHistoryTable),
+      eventsTable: dynamo.tableName(eventsTable),
+      topicArn,
+      approvalUrl: options.approvalUrl,
+      // Generated per run: links from one local run never work in another.
+      signingKey: randomBytes(32).toString("base64url"),
+      config: options.config,
+    };
+    const arns = Object.fromEntries(
+      workflowSteps.map((step) => [step, localFunctionArn(options.region, options.account, step)]),
+    ) as StepFunctionArns;
+    const handlers: Record<string, LambdaHandler> = {};
+    for (const step of workflowSteps) handlers[arns[step]] = stepHandlers[step] as unknown as LambdaHandler;
+    this.sfn = new LocalStepFunctions({
+      stateMachineArn: this.resources.stateMachineArn,
+      definition: remediationDefinition(arns, {
+        approvalTimeoutSeconds: approvalTimeoutSeconds(options.config),
+      }),
+      handlers,
+      timers: this.clock,
+      observer: options.observer,
+    });
+    this.rules = deployedEventRules(roleArn);
+  }
+
+  static async start(options: RuntimeOptions): Promise<LocalRuntime> {
+    const dynamo = await startLocalDynamo(tables, options.region);
+    const runtime = new LocalRuntime(options, dynamo);
+    runtime.install();
+    return runtime;
+  }
+
+  private install(): void {
+    useResources(this.resources);
+    useClock(() => this.clock.now());
+    useProbe(this.sandbox.probe);
+    useDynamoEndpoint(this.dynamo.clientConfig);
+    this.sandbox.registerService("sfn", (action, input) =>
+      this.sfn.handle(action, input as Record<string, unknown>),
+    );
+    this.cleanups.push(this.sandbox.register(this.remediator));
+    // Every change the pipeline makes comes back as CloudTrail would deliver it.
+    this.sandbox.onMutation((mutation) => {
+      // Scenario `call` steps emit no event by contract; only the pipeline's own changes echo here.
+      if (mutation.identity.sessionIssuerArn !== this.remediator.sessionIssuerArn) return;
+      this.queue.push({
+        envelope: this.sandbox.cloudTrailEvent(mutation) as Record<string, unknown>,
+        step: this.currentStep,
+      });
+    });
+    this.cleanups.push(() => {
+      useResources(undefined);
+      useClock(undefined);
+      useProbe(undefined);
+      useDynamoEndpoint(undefined);
+    });
+  }
+
+  /** A person's identity for scenario `call` steps and demo changes. */
+  person(name = "scenario-operator"): SandboxIdentity {
+    return iamUser(this.options.account, name, { sourceIp: "198.51.100.7", userAgent: "aws-cli/2.22.4" });
+  }
+
+  deliver(envelope: Record<string, unknown>, step: number | null = null): void {
+    this.queue.push({ envelope, step });
+  }
+
+  /** Runs the pipeline until nothing more can happen without a new step. */
+  async settle(): Promise<void> {
+    for (let round = 0; ; round++) {
+      if (round > 100_000)
+        throw new Error("the local pipeline did not settle: an execution or event loop never ends");
+      const next = this.queue.shift();
+      if (next) {
+        await this.route(next);
+        continue;
+      }
+      await this.clock.settle();
+      if (this.sfn.idle() && this.queue.length === 0) {
+        // One more turn of the event loop: a finishing execution may still enqueue an echo.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (this.sfn.idle() && this.queue.length === 0) return;
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  private async route(event: QueuedEvent): Promise<void> {
+    const { envelope, step } = event;
+    const eventId = typeof envelope.id === "string" ? envelope.id : "(no id)";
+    const matched = routeEvent(envelope, this.rules, { region: String(envelope.region ?? "") }).matched;
+    let results: IntakeResult[] = [];
+    if (matched.length === 0) {
+      const reason = unmatchedReason(envelope, remediatorRoleArn(this.options.config, this.options.account));
+      this.ignored.push({ event: eventId, reason, detail: "no event rule matched" });
+    } else {
+      try {
+        // EventBridge invokes the intake function once per matching rule target; the rules do not overlap.
+        results = (await intakeHandler(
+          envelope as never,
+          lambdaContext("driftwarden-intake"),
+        )) as IntakeResult[];
+      } catch (error) {
+        this.errors.push({
+          step: step ?? 0,
+          message: `intake failed on event ${eventId}: ${(error as Error).message}`,
+        });
+      }
+      this.recordResults(results, step, eventId);
+    }
+    this.options.onEvent?.({ envelope, step, matchedRules: matched, results });
+  }
+
+  private recordResults(results: IntakeResult[], step: number | null, eventId: string): void {
+    for (const result of results) {
+      if (result.status === "ignored") {
+        this.ignored.push({ event: result.eventId ?? eventId, reason: result.reason, detail: result.detail });
+      } else if (result.status === "malformed") {
+        this.ignored.push({ event: result.eventId ?? eventId, reason: "malformed", detail: result.reason });
+        this.errors.push({
+          step: step ?? 0,
+          message: `event ${result.eventId ?? eventId} rejected: ${result.reason}`,
+        });
+      } else if (result.status === "error") {
+        this.errors.push({ step: step ?? 0, message: result.message });
+      }
+    }
+  }
+
+  async call(
+    service: "elbv2" | "cloudfront",
+    action: string,
+    input: Record<string, unknown>,
+    who = this.person(),
+  ) {
+    return this.sandbox.call(service, action, input, who);
+  }
+
+  /** A person changes the account and CloudTrail reports it, as happens in AWS (the demo's drift). */
+  async change(
+    service: "elbv2" | "cloudfront",
+    action: string,
+    input: Record<string, unknown>,
+    who: SandboxIdentity,
+  ): Promise<Record<string, unknown>> {
+    const output = await this.sandbox.call(service, action, input, who);
+    const mutation = this.sandbox.mutations.at(-1);
+    if (mutation) this.deliver(this.sandbox.cloudTrailEvent(mutation) as Record<string, unknown>);
+    await this.settle();
+    return output as Record<string, unknown>;
+  }
+
+  async sweep(step: number | null = null): Promise<IntakeResult[]> {
+    this.currentStep = step;
+    const results = (await sweepHandler({} as never, lambdaContext("driftwarden-sweep"))) as IntakeResult[];
+    this.recordResults(
+      results.filter((r) => r.status !== "ignored"),
+      step,
+      "sweep",
+    );
+    await this.settle();
+    return results;
+  }
+
+  async pendingApprovals(): Promise<ApprovalRecord[]> {
+    return listApprovals({ table: this.resources.approvalsTable, region: this.resources.region }, "pending");
+  }
+
+  async decide(
+    decision: "approved" | "rejected",
+    by: string,
+    options: { id?: string; reason?: string; channel?: string } = {},
+  ): Promise<ApprovalRecord> {
+    const pending = await this.pendingApprovals();
+    const target = options.id ? pending.find((a) => a.id === options.id) : pending[0];
+    if (!target) {
+      throw new Error(
+        options.id ? `no pending approval ${options.id}` : "there is no pending approval to decide",
+      );
+    }
+    const record = await decideApproval(
+      {
+        table: this.resources.approvalsTable,
+        region: this.resources.region,
+        stateMachineRegion: this.resources.region,
+      },
+      {
+        id: target.id,
+        decision,
+        by,
+        reason: options.reason,
+        via: { channel: options.channel ?? "scenario" },
+        now: this.clock.now(),
+      },
+    );
+    await this.settle();
+    return record;
+  }
+
+  async advance(duration: string): Promise<void> {
+    const end = this.clock.now().getTime() + durationSeconds(duration, "advance") * 1000;
+    // Deployed, a schedule runs the reminder function; here it runs at each reminder point the clock passes,
+    // so a jump past an approval's 75% point reminds before the timeout fires.
+    for (;;) {
+      const current = this.clock.now().getTime();
+      const due = (await this.pendingApprovals())
+        .filter((approval) => !approval.reminded)
+        .map((approval) => reminderDueAt(approval).getTime())
+        .filter((at) => at > current && at <= end)
+        .sort((a, b) => a - b)[0];
+      if (due === undefined) break;
+      this.clock.advanceTo(new Date(due));
+      await this.settle();
+      await this.remind();
+    }
+    this.clock.advanceTo(new Date(end));
+    await this.settle();
+    await this.remind();
+  }
+
+  /** The approval reminder function, invoked as its schedule invokes it. */
+  async remind(): Promise<void> {
+    try {
+      await remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders"));
+    } catch (error) {
+      this.errors.push({ step: this.currentStep ?? 0, message: (error as Error).message });
+    }
+    await this.settle();
+  }
+
+  /** Runs one scenario step (numbered from 1), recording what the pipeline rejected. */
+  async step(index: number, step: import("./scenario.js").Step): Promise<void> {
+    this.currentStep = index;
+    try {
+      if ("call" in step) {
+        await this.call(step.call.service, step.call.action, step.call.input);
+      } else if ("event" in step) {
+        this.deliver(step.event, index);
+      } else if ("approve" in step) {
+        await this.decide("approved", step.approve.by);
+      } else if ("reject" in step) {
+        await this.decide("rejected", step.reject.by, { reason: step.reject.reason });
+      } else if ("advance" in step) {
+        this.clock.advance(step.advance);
+      } else if ("sweep" in step) {
+        await this.sweep(index);
+      }
+    } catch (error) {
+      this.errors.push({ step: index, message: (error as Error).message });
+    }
+    await this.settle();
+  }
+
+  async report(name: string): Promise<Report> {
+    const approvals = await listAllApprovals(this);
+    const audit = await listAudit({ table: this.resources.auditTable, region: this.resources.region });
+    const executions: ReportExecution[] = [...this.sfn.executions.values()].map((execution) => {
+      const input = JSON.parse(execution.input) as WorkflowInput;
+      const last = (execution.lastState ?? {}) as { outcome?: Outcome };
+      let outcome: ReportExecution["outcome"];
+      if (execution.status === "RUNNING") outcome = execution.waitingOn ? "awaiting-approval" : "running";
+      else if (execution.status === "FAILED") outcome = "failed";
+      else outcome = last.outcome ?? "failed";
+      return {
+        id: execution.name,
+        control: input.control,
+        resource: input.resource,
+        outcome,
+        actor: input.actor?.arn ?? null,
+        trigger: input.trigger,
+      };
+    });
+    const remediatorRole = this.remediator.sessionIssuerArn;
+    return {
+      scenario: name,
+      executions,
+      approvals: approvals.map((a) => ({
+        id: a.id,
+        execution: a.executionName,
+        control: a.control,
+        resource: a.resource,
+        status: a.status,
+        by: a.decidedBy ?? null,
+        reasons: a.reasons,
+      })),
+      calls: this.sandbox.mutations
+        .filter(
+          (m) =>
+            m.identity.sessionIssuerArn === remediatorRole &&
+            (m.service === "elbv2" || m.service === "cloudfront"),
+        )
+        .map((m) => ({
+          service: m.service as Change["service"],
+          action: m.action,
+          input: m.input as Record<string, unknown>,
+        })),
+      ignored: this.ignored,
+      notifications: this.sandbox.published.map((p) => ({
+        subject: p.subject ?? "",
+        message: p.message,
+        attributes: p.attributes,
+      })),
+      audit: audit.map((record) => ({
+        ...record,
+        execution: record.auditId,
+      })),
+      errors: this.errors,
+      state: this.sandbox.state(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.sfn.shutdown();
+    for (const cleanup of this.cleanups.reverse()) await cleanup();
+    await this.dynamo.close();
+  }
+}
+
+async function listAllApprovals(runtime: LocalRuntime): Promise<ApprovalRecord[]> {
+  const options = { table: runtime.resources.approvalsTable, region: runtime.resources.region };
+  const all = await Promise.all(
+    (["pending", "approved", "rejected", "expired"] as const).map((status) => listApprovals(options, status)),
+  );
+  return all.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,84 @@
+/**
+ * ELBv2 ARNs carry their whole ancestry (a rule ARN names its listener and
+ * load balancer), and the region in an ARN decides where a resource lives.
+ */
+export type ElbResourceKind = "loadbalancer" | "listener" | "listener-rule" | "targetgroup";
+export type ElbFlavor = "app" | "net" | "gwy";
+
+export interface ElbArn {
+  partition: string;
+  region: string;
+  account: string;
+  kind: ElbResourceKind;
+  /** app / net / gwy for load balancers, listeners and rules. */
+  flavor?: ElbFlavor;
+  /** Path segments after the kind (and flavor): name, lb id, listener id, rule id. */
+  segments: string[];
+}
+
+const ELB_ARN =
+  /^arn:(aws[a-z-]*):elasticloadbalancing:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):(loadbalancer|listener|listener-rule|targetgroup)\/(.+)$/;
+const SEGMENT = /^[A-Za-z0-9-]+$/;
+const SEGMENTS: Record<ElbResourceKind, number> = {
+  loadbalancer: 2,
+  listener: 3,
+  "listener-rule": 4,
+  targetgroup: 2,
+};
+
+export function parseElbArn(arn: unknown): ElbArn | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = ELB_ARN.exec(arn);
+  if (!match) return undefined;
+  const [, partition, region, account, kindText, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const kind = kindText as ElbResourceKind;
+  let parts = rest.split("/");
+  let flavor: ElbFlavor | undefined;
+  if (kind !== "targetgroup") {
+    const first = parts[0];
+    if (first !== "app" && first !== "net" && first !== "gwy") return undefined;
+    flavor = first;
+    parts = parts.slice(1);
+  }
+  if (parts.length !== SEGMENTS[kind] || !parts.every((p) => SEGMENT.test(p))) return undefined;
+  return { partition, region, account, kind, flavor, segments: parts };
+}
+
+export function isElbArn(arn: unknown, kind: ElbResourceKind): arn is string {
+  return parseElbArn(arn)?.kind === kind;
+}
+
+function parentArn(arn: string, from: ElbResourceKind, to: ElbResourceKind): string {
+  return arn.slice(0, arn.lastIndexOf("/")).replace(`:${from}/`, `:${to}/`);
+}
+
+/** The listener a rule ARN names. */
+export function listenerArnOfRule(ruleArn: string): string {
+  return parentArn(ruleArn, "listener-rule", "listener");
+}
+
+/** The load balancer a listener ARN names. */
+export function loadBalancerArnOfListener(listenerArn: string): string {
+  return parentArn(listenerArn, "listener", "loadbalancer");
+}
+
+export function elbTypeOfFlavor(flavor: ElbFlavor | undefined): "application" | "network" | "gateway" {
+  if (flavor === "net") return "network";
+  if (flavor === "gwy") return "gateway";
+  return "application";
+}
+
+const DISTRIBUTION_ARN = /^arn:(aws[a-z-]*):cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/;
+
+export function parseDistributionArn(arn: unknown): { account: string; id: string } | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = DISTRIBUTION_ARN.exec(arn);
+  return match ? { account: match[2] as string, id: match[3] as string } : undefined;
+}

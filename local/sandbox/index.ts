@@ -1,0 +1,27 @@
+export {
+  DEFAULT_ACCOUNT,
+  DEFAULT_REGION,
+  type MutationListener,
+  type ProbeRecord,
+  SANDBOX_CREDENTIALS,
+  SandboxAccount,
+  type SandboxAccountOptions,
+  type ServiceHandler,
+} from "./account.js";
+export { DEFAULT_SANDBOX_START, SandboxClock, type TimerHandle } from "./clock.js";
+export { CLOUDFRONT_REGION } from "./cloudfront.js";
+export { type CloudTrailEnvelope, cloudTrailEvent, type Mutation, trailElements } from "./cloudtrail.js";
+export { defaultRuleArn } from "./elbv2.js";
+export type { SandboxServiceName } from "./errors.js";
+export { assumedRole, type IdentityExtras, iamUser, rootUser, type SandboxIdentity } from "./identity.js";
+export type { Publication } from "./sns.js";
+export {
+  type OriginProbeStatus,
+  originProbeStatuses,
+  parseSandboxState,
+  type SandboxState,
+  type SandboxStateInput,
+  type ScenarioState,
+  sandboxStateSchema,
+  scenarioStateSchema,
+} from "./state.js";

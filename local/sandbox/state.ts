@@ -1,0 +1,255 @@
+import { z } from "zod";
+import { ScenarioError } from "../../functions/lib/errors.js";
+import {
+  elbTypeOfFlavor,
+  isElbArn,
+  listenerArnOfRule,
+  loadBalancerArnOfListener,
+  parseDistributionArn,
+  parseElbArn,
+} from "./arn.js";
+import { quantityProblem } from "./quantities.js";
+
+/**
+ * The `state` of a scenario: what the sandbox account holds. Shapes are the
+ * SDK v3 output shapes, so a scenario can be pasted from real describe/get
+ * output; every object is loose (AWS adds fields over time and the sandbox
+ * keeps whatever it is given), and only what the sandbox relies on is checked.
+ */
+export const originProbeStatuses = ["ok", "no-https", "invalid-certificate", "tls-too-old"] as const;
+export type OriginProbeStatus = (typeof originProbeStatuses)[number];
+
+export const elbProtocols = [
+  "HTTP",
+  "HTTPS",
+  "TCP",
+  "TLS",
+  "UDP",
+  "TCP_UDP",
+  "GENEVE",
+  "QUIC",
+  "TCP_QUIC",
+] as const;
+export const elbActionTypes = [
+  "forward",
+  "redirect",
+  "fixed-response",
+  "authenticate-oidc",
+  "authenticate-cognito",
+  "jwt-validation",
+] as const;
+
+const arnOf = (kind: Parameters<typeof isElbArn>[1], shape: string) =>
+  z
+    .string()
+    .refine(
+      (value) => isElbArn(value, kind),
+      `must be an ELBv2 ${kind} ARN (arn:aws:elasticloadbalancing:<region>:<account>:${shape})`,
+    );
+
+const loadBalancerArn = arnOf("loadbalancer", "loadbalancer/app|net|gwy/<name>/<id>");
+const listenerArn = arnOf("listener", "listener/app|net|gwy/<lb-name>/<lb-id>/<id>");
+const ruleArn = arnOf("listener-rule", "listener-rule/app/<lb-name>/<lb-id>/<listener-id>/<id>");
+
+const tag = z.looseObject({ Key: z.string().min(1).max(128), Value: z.string().max(256).optional() });
+const action = z.looseObject({
+  Type: z.enum(elbActionTypes),
+  Order: z.number().int().min(1).max(50_000).optional(),
+});
+
+const loadBalancer = z.looseObject({
+  LoadBalancerArn: loadBalancerArn,
+  LoadBalancerName: z.string().min(1).optional(),
+  Type: z.enum(["application", "network", "gateway"]).optional(),
+  CreatedTime: z.iso.datetime({ offset: true }).optional(),
+});
+
+const listener = z.looseObject({
+  ListenerArn: listenerArn,
+  LoadBalancerArn: loadBalancerArn,
+  Port: z.number().int().min(1).max(65_535).optional(),
+  Protocol: z.enum(elbProtocols).optional(),
+  Certificates: z.array(z.looseObject({ CertificateArn: z.string().min(1) })).optional(),
+  DefaultActions: z.array(action).min(1),
+});
+
+const rule = z.looseObject({
+  RuleArn: ruleArn,
+  ListenerArn: listenerArn,
+  Priority: z
+    .string()
+    .regex(/^\d+$/, 'must be a number in a string, such as "10"')
+    .refine((p) => Number(p) >= 1 && Number(p) <= 50_000, "must be between 1 and 50000"),
+  Conditions: z.array(z.looseObject({ Field: z.string().min(1).optional() })).default([]),
+  Actions: z.array(action).min(1),
+  IsDefault: z.literal(false, "must be false: the default rule is the listener's DefaultActions").optional(),
+});
+
+const elbv2 = z
+  .looseObject({
+    loadBalancers: z.array(loadBalancer).default([]),
+    listeners: z.array(listener).default([]),
+    rules: z.array(rule).default([]),
+    attributes: z
+      .array(
+        z.looseObject({
+          LoadBalancerArn: loadBalancerArn,
+          Attributes: z.array(z.looseObject({ Key: z.string().min(1), Value: z.string() })),
+        }),
+      )
+      .default([]),
+    tags: z
+      .array(
+        z.looseObject({ ResourceArn: z.string().startsWith("arn:", "must be an ARN"), Tags: z.array(tag) }),
+      )
+      .default([]),
+  })
+  .superRefine((section, ctx) => {
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+
+    const balancers = new Set<string>();
+    section.loadBalancers.forEach((lb, i) => {
+      const arn = parseElbArn(lb.LoadBalancerArn);
+      if (balancers.has(lb.LoadBalancerArn))
+        problem(["loadBalancers", i, "LoadBalancerArn"], "appears twice");
+      balancers.add(lb.LoadBalancerArn);
+      if (lb.Type && arn && lb.Type !== elbTypeOfFlavor(arn.flavor)) {
+        problem(["loadBalancers", i, "Type"], `"${lb.Type}" contradicts the ARN (${arn.flavor})`);
+      }
+      if (lb.LoadBalancerName && arn && lb.LoadBalancerName !== arn.segments[0]) {
+        problem(["loadBalancers", i, "LoadBalancerName"], `"${lb.LoadBalancerName}" contradicts the ARN`);
+      }
+    });
+
+    const listeners = new Set<string>();
+    const ports = new Set<string>();
+    section.listeners.forEach((l, i) => {
+      if (listeners.has(l.ListenerArn)) problem(["listeners", i, "ListenerArn"], "appears twice");
+      listeners.add(l.ListenerArn);
+      if (!balancers.has(l.LoadBalancerArn)) {
+        problem(["listeners", i, "LoadBalancerArn"], "names no load balancer in elbv2.loadBalancers");
+      } else if (loadBalancerArnOfListener(l.ListenerArn) !== l.LoadBalancerArn) {
+        problem(["listeners", i, "ListenerArn"], "does not belong to its LoadBalancerArn");
+      }
+      const port = `${l.LoadBalancerArn} ${l.Port}`;
+      if (l.Port !== undefined && ports.has(port))
+        problem(["listeners", i, "Port"], `${l.Port} is already used on that load balancer`);
+      ports.add(port);
+      if ((l.Protocol === "HTTPS" || l.Protocol === "TLS") && !l.Certificates?.length) {
+        problem(["listeners", i, "Certificates"], `a ${l.Protocol} listener needs a certificate`);
+      }
+    });
+
+    const rules = new Set<string>();
+    const priorities = new Set<string>();
+    section.rules.forEach((r, i) => {
+      if (rules.has(r.RuleArn)) problem(["rules", i, "RuleArn"], "appears twice");
+      rules.add(r.RuleArn);
+      if (!listeners.has(r.ListenerArn)) {
+        problem(["rules", i, "ListenerArn"], "names no listener in elbv2.listeners");
+      } else if (listenerArnOfRule(r.RuleArn) !== r.ListenerArn) {
+        problem(["rules", i, "RuleArn"], "does not belong to its ListenerArn");
+      }
+      const priority = `${r.ListenerArn} ${Number(r.Priority)}`;
+      if (priorities.has(priority))
+        problem(["rules", i, "Priority"], `${r.Priority} is already used on that listener`);
+      priorities.add(priority);
+    });
+
+    section.attributes.forEach((a, i) => {
+      if (!balancers.has(a.LoadBalancerArn)) {
+        problem(["attributes", i, "LoadBalancerArn"], "names no load balancer in elbv2.loadBalancers");
+      }
+    });
+
+    const known: Record<string, Set<string>> = {
+      loadbalancer: balancers,
+      listener: listeners,
+      "listener-rule": rules,
+    };
+    section.tags.forEach((t, i) => {
+      const arn = parseElbArn(t.ResourceArn);
+      const kind = arn?.kind;
+      if (!kind) problem(["tags", i, "ResourceArn"], "must be an ELBv2 ARN");
+      else if (kind !== "targetgroup" && !known[kind]?.has(t.ResourceArn)) {
+        problem(["tags", i, "ResourceArn"], `names no ${kind} of this state`);
+      }
+    });
+  });
+
+const distributionConfig = z.looseObject({
+  CallerReference: z.string().min(1),
+  Origins: z.looseObject({
+    Quantity: z.number().int().min(1),
+    Items: z.array(z.looseObject({ Id: z.string().min(1), DomainName: z.string().min(1) })),
+  }),
+  DefaultCacheBehavior: z.looseObject({ TargetOriginId: z.string().min(1) }),
+  Comment: z.string().max(128).optional(),
+  Enabled: z.boolean(),
+});
+
+const distribution = z
+  .looseObject({
+    Id: z.string().regex(/^[A-Z0-9]+$/, "must be a distribution id such as E2EXAMPLE"),
+    ARN: z.string().refine((v) => parseDistributionArn(v) !== undefined, {
+      message: "must be a distribution ARN (arn:aws:cloudfront::<account>:distribution/<id>)",
+    }),
+    DomainName: z.string().min(1),
+    Status: z.enum(["Deployed", "InProgress"]).default("Deployed"),
+    ETag: z.string().min(1),
+    LastModifiedTime: z.iso.datetime({ offset: true }).optional(),
+    DistributionConfig: distributionConfig,
+    Tags: z.array(tag).default([]),
+  })
+  .superRefine((d, ctx) => {
+    if (parseDistributionArn(d.ARN)?.id !== d.Id)
+      ctx.addIssue({ code: "custom", path: ["ARN"], message: "does not end with the Id" });
+    const inconsistent = quantityProblem(d.DistributionConfig);
+    if (inconsistent) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DistributionConfig", ...inconsistent.path],
+        message: inconsistent.message,
+      });
+    }
+  });
+
+const cloudfront = z
+  .looseObject({ distributions: z.array(distribution).default([]) })
+  .superRefine((section, ctx) => {
+    const ids = new Set<string>();
+    section.distributions.forEach((d, i) => {
+      if (ids.has(d.Id))
+        ctx.addIssue({ code: "custom", path: ["distributions", i, "Id"], message: "appears twice" });
+      ids.add(d.Id);
+    });
+  });
+
+export const sandboxStateSchema = z.looseObject({
+  elbv2: elbv2.prefault({}),
+  cloudfront: cloudfront.prefault({}),
+  /** What a TLS probe to an origin host sees; an unlisted host is unreachable. */
+  origins: z.record(z.string().min(1), z.enum(originProbeStatuses)).default({}),
+});
+
+export type SandboxStateInput = z.input<typeof sandboxStateSchema>;
+export type SandboxState = z.output<typeof sandboxStateSchema>;
+/** The same schema under the name the scenario format uses. */
+export const scenarioStateSchema = sandboxStateSchema;
+export type ScenarioState = SandboxState;
+export type StateLoadBalancer = z.output<typeof loadBalancer>;
+export type StateListener = z.output<typeof listener>;
+export type StateRule = z.output<typeof rule>;
+export type StateDistribution = SandboxState["cloudfront"]["distributions"][number];
+export type StateTag = z.output<typeof tag>;
+
+/** Validates a scenario's `state`; the error names the offending field, e.g. `state.elbv2.listeners.0.Port`. */
+export function parseSandboxState(raw: unknown, field = "state"): SandboxState {
+  const result = sandboxStateSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${[field, ...issue.path].join(".")}: ${issue.message}`,
+  );
+  throw new ScenarioError(problems.join("; "));
+}

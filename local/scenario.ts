@@ -1,0 +1,137 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { type DriftwardenConfig, parseConfig } from "../functions/lib/config.js";
+import { durationSeconds } from "../functions/lib/duration.js";
+import { ConfigurationError, ScenarioError } from "../functions/lib/errors.js";
+import { scenarioStateSchema } from "./sandbox/state.js";
+
+/**
+ * The `driftwarden simulate` scenario format (the contract in README):
+ * an account in a file, then the steps that happen to it.
+ */
+const account = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+
+const isoDuration = z.string().refine(
+  (value) => {
+    try {
+      durationSeconds(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an ISO-8601 duration such as PT25H" },
+);
+
+export const stepSchema = z.union([
+  z.object({
+    call: z.object({
+      service: z.enum(["elbv2", "cloudfront"]),
+      action: z.string().regex(/^[A-Z][A-Za-z]+$/, "must be an API action name such as ModifyListener"),
+      input: z.record(z.string(), z.unknown()).default({}),
+    }),
+  }),
+  z.object({ event: z.record(z.string(), z.unknown()) }),
+  z.object({ approve: z.object({ by: z.string().min(1) }) }),
+  z.object({ reject: z.object({ by: z.string().min(1), reason: z.string().default("") }) }),
+  z.object({ advance: isoDuration }),
+  z.object({ sweep: z.object({}).loose() }),
+]);
+export type Step = z.infer<typeof stepSchema>;
+
+export const scenarioSchema = z.object({
+  name: z.string().default("unnamed scenario"),
+  account: account.default("111122223333"),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region")
+    .default("eu-west-1"),
+  clock: z.iso.datetime({ offset: true }).default("2026-01-01T00:00:00Z"),
+  config: z.record(z.string(), z.unknown()).default({}),
+  state: scenarioStateSchema.prefault({}),
+  steps: z.array(z.unknown()).default([]),
+});
+
+export interface Scenario {
+  name: string;
+  account: string;
+  region: string;
+  clock: string;
+  config: DriftwardenConfig;
+  state: z.infer<typeof scenarioStateSchema>;
+  steps: Step[];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Scenario config is deep-merged over the defaults (objects merge, everything else replaces). */
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return merged;
+}
+
+function describe(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join(".");
+  return `${path || "scenario"}: ${issue?.message ?? "invalid"}`;
+}
+
+/** Validates a parsed scenario document; the error names the offending field. */
+export function parseScenario(raw: unknown): Scenario {
+  if (!isPlainObject(raw)) throw new ScenarioError("scenario: must be a JSON object");
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) throw new ScenarioError(describe(parsed.error, ""));
+  const steps = parsed.data.steps.map((step, index) => {
+    const result = stepSchema.safeParse(step);
+    if (!result.success) {
+      const keys = isPlainObject(step) ? Object.keys(step) : [];
+      const known = ["call", "event", "approve", "reject", "advance", "sweep"];
+      if (!keys.some((key) => known.includes(key))) {
+        throw new ScenarioError(
+          `steps.${index}: must be one of ${known.map((k) => `{"${k}": ...}`).join(", ")}`,
+        );
+      }
+      throw new ScenarioError(describe(result.error, `steps.${index}`));
+    }
+    return result.data;
+  });
+  const defaults = {
+    homeRegion: parsed.data.region,
+    remediatorRoleArn: `arn:aws:iam::${parsed.data.account}:role/driftwarden-remediator`,
+  };
+  let config: DriftwardenConfig;
+  try {
+    config = parseConfig(deepMerge(defaults, parsed.data.config));
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new ScenarioError(`config: ${error.message}`);
+    throw error;
+  }
+  return { ...parsed.data, config, steps };
+}
+
+export async function loadScenario(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ScenarioError(
+      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseScenario(raw);
+}

@@ -1,0 +1,432 @@
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidExecutionInput,
+  InvalidName,
+  InvalidToken,
+  StateMachineDoesNotExist,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from "@aws-sdk/client-sfn";
+import type { Context } from "aws-lambda";
+import { StateMachine } from "aws-local-stepfunctions";
+
+/**
+ * Step Functions on this machine: the deployed ASL definition executed by
+ * aws-local-stepfunctions, its Lambda tasks answered by the deployed handlers,
+ * `.waitForTaskToken` tasks parked until SendTaskSuccess/SendTaskFailure (or
+ * until their TimeoutSeconds pass on the sandbox clock), and the Step Functions
+ * API (StartExecution, DescribeExecution, SendTask*) with AWS's semantics.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: Lambda handlers of every step have their own event types
+export type LambdaHandler = (event: any, context: Context) => Promise<unknown>;
+
+export interface Timers {
+  now(): Date;
+  schedule(at: Date, fn: () => void): void;
+}
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+export interface LocalExecution {
+  name: string;
+  arn: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: unknown;
+  error?: { name: string; cause: string };
+  /** The last state document seen (the final one once stopped). */
+  lastState?: unknown;
+  /** False while parked on a task token: nothing can happen until someone decides. */
+  busy: boolean;
+  waitingOn?: string;
+}
+
+export type StepObserver = (event: {
+  execution: string;
+  type: string;
+  state?: string;
+  detail?: unknown;
+}) => void;
+
+interface ParkedTask {
+  token: string;
+  execution: LocalExecution;
+  state: string;
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+}
+
+// aws-local-stepfunctions reads the task token from the context object once per
+// execution; each parked task swaps this marker for a token of its own.
+const TOKEN_MARKER = "@@driftwarden-local-task-token@@";
+// Real-time cap handed to the library (setTimeout cannot hold more than ~24.8 days);
+// the definition's own TimeoutSeconds is enforced on the sandbox clock instead.
+const LIBRARY_TIMEOUT_CAP = 2_000_000;
+const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+
+class NamedError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** What a Lambda handler receives as its context when the local runtime invokes it. */
+export function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: functionName,
+    memoryLimitInMB: "512",
+    awsRequestId: "local",
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function replaceMarker(value: unknown, token: string): unknown {
+  if (value === TOKEN_MARKER) return token;
+  if (Array.isArray(value)) return value.map((item) => replaceMarker(item, token));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceMarker(v, token)]));
+  }
+  return value;
+}
+
+type LibraryTaskHandlers = NonNullable<
+  NonNullable<NonNullable<Parameters<StateMachine["run"]>[1]>["overrides"]>["taskResourceLocalHandlers"]
+>;
+
+const metadata = { $metadata: { httpStatusCode: 400 } };
+
+type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string; TimeoutSeconds?: number };
+
+export class LocalStepFunctions {
+  readonly executions = new Map<string, LocalExecution>();
+  private readonly parked = new Map<string, ParkedTask>();
+  private readonly finishedTokens = new Map<string, "timed-out" | "done">();
+  private readonly machine: StateMachine;
+  private readonly states: Record<string, StateDefinition>;
+  private readonly timeouts = new Map<string, number>();
+  private tokenCounter = 0;
+  private running = new Set<Promise<unknown>>();
+  private aborts = new Map<string, () => void>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly options: {
+      stateMachineArn: string;
+      definition: { States: Record<string, unknown> };
+      /** Deployed handler for each function ARN named in the definition. */
+      handlers: Record<string, LambdaHandler>;
+      timers: Timers;
+      observer?: StepObserver;
+    },
+  ) {
+    this.states = options.definition.States as Record<string, StateDefinition>;
+    const runnable = structuredClone(options.definition) as { States: Record<string, StateDefinition> };
+    for (const [name, state] of Object.entries(runnable.States)) {
+      if (state.Type === "Task" && String(state.Resource).endsWith(".waitForTaskToken")) {
+        this.timeouts.set(name, state.TimeoutSeconds ?? 31_536_000);
+        state.TimeoutSeconds = LIBRARY_TIMEOUT_CAP;
+      }
+    }
+    this.machine = new StateMachine(runnable as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+  }
+
+  get stateMachineArn(): string {
+    return this.options.stateMachineArn;
+  }
+
+  /** True when every execution has either stopped or is parked on a task token. */
+  idle(): boolean {
+    return [...this.executions.values()].every((e) => !e.busy);
+  }
+
+  pendingTokens(): string[] {
+    return [...this.parked.keys()];
+  }
+
+  /** Answers the Step Functions API as the SDK client would see it. */
+  handle = async (action: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    switch (action) {
+      case "StartExecution":
+        return this.startExecution(input);
+      case "DescribeExecution":
+        return this.describeExecution(String(input.executionArn ?? ""));
+      case "SendTaskSuccess":
+        return this.sendTaskSuccess(String(input.taskToken ?? ""), String(input.output ?? ""));
+      case "SendTaskFailure":
+        return this.sendTaskFailure(
+          String(input.taskToken ?? ""),
+          input.error as string,
+          input.cause as string,
+        );
+      case "SendTaskHeartbeat":
+        this.parkedTask(String(input.taskToken ?? ""));
+        return {};
+      case "StopExecution":
+        return this.stopExecution(String(input.executionArn ?? ""));
+      default:
+        throw new NamedError(
+          "UnknownOperationException",
+          `the local Step Functions does not implement ${action}`,
+        );
+    }
+  };
+
+  private executionArn(name: string): string {
+    return `${this.options.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+  }
+
+  private startExecution(input: Record<string, unknown>): Record<string, unknown> {
+    if (input.stateMachineArn !== this.options.stateMachineArn) {
+      throw new StateMachineDoesNotExist({
+        message: `State Machine Does Not Exist: '${input.stateMachineArn}'`,
+        ...metadata,
+      });
+    }
+    const name = String(input.name ?? "");
+    if (!NAME_PATTERN.test(name)) throw new InvalidName({ message: `Invalid Name: '${name}'`, ...metadata });
+    const rawInput = String(input.input ?? "{}");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawInput);
+    } catch {
+      throw new InvalidExecutionInput({ message: "Invalid execution input: not JSON", ...metadata });
+    }
+    const existing = this.executions.get(name);
+    if (existing) {
+      // AWS: a Standard workflow started again with the same name and input while running is idempotent.
+      if (existing.status === "RUNNING" && existing.input === rawInput) {
+        return { executionArn: existing.arn, startDate: existing.startDate };
+      }
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${existing.arn}'`,
+        ...metadata,
+      });
+    }
+    const execution: LocalExecution = {
+      name,
+      arn: this.executionArn(name),
+      input: rawInput,
+      status: "RUNNING",
+      startDate: this.options.timers.now(),
+      busy: true,
+    };
+    this.executions.set(name, execution);
+    this.run(execution, parsed);
+    return { executionArn: execution.arn, startDate: execution.startDate };
+  }
+
+  private describeExecution(arn: string): Record<string, unknown> {
+    const execution = [...this.executions.values()].find((e) => e.arn === arn);
+    if (!execution)
+      throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${arn}'`, ...metadata });
+    return {
+      executionArn: execution.arn,
+      stateMachineArn: this.options.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      stopDate: execution.stopDate,
+      input: execution.input,
+      output: execution.output === undefined ? undefined : JSON.stringify(execution.output),
+      error: execution.error?.name,
+      cause: execution.error?.cause,
+    };
+  }
+
+  private stopExecution(arn: string): Record<string, unknown> {
+    const execution = [...this.executions.values()].find((e) => e.arn === arn);
+    if (!execution)
+      throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${arn}'`, ...metadata });
+    for (const task of this.parked.values()) {
+      if (task.execution === execution) task.reject(new NamedError("States.Aborted", "execution stopped"));
+    }
+    return { stopDate: this.options.timers.now() };
+  }
+
+  private parkedTask(token: string): ParkedTask {
+    const task = this.parked.get(token);
+    if (task) return task;
+    if (this.finishedTokens.get(token) === "timed-out") {
+      throw new TaskTimedOut({ message: "Task Timed Out: the task's TimeoutSeconds elapsed", ...metadata });
+    }
+    if (this.finishedTokens.has(token)) {
+      throw new TaskDoesNotExist({ message: "Task Does Not Exist: the task already completed", ...metadata });
+    }
+    throw new InvalidToken({ message: `Invalid Token: '${token.slice(0, 40)}'`, ...metadata });
+  }
+
+  private sendTaskSuccess(token: string, output: string): Record<string, unknown> {
+    const task = this.parkedTask(token);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new NamedError("InvalidOutput", "Invalid Output: task output is not JSON");
+    }
+    task.resolve(parsed);
+    return {};
+  }
+
+  private sendTaskFailure(token: string, error?: string, cause?: string): Record<string, unknown> {
+    const task = this.parkedTask(token);
+    task.reject(new NamedError(error ?? "", cause ?? ""));
+    return {};
+  }
+
+  private async invoke(functionArn: string, payload: unknown): Promise<unknown> {
+    const handler = this.options.handlers[functionArn];
+    if (!handler)
+      throw new NamedError("Lambda.ResourceNotFoundException", `Function not found: ${functionArn}`);
+    try {
+      return await handler(structuredClone(payload), lambdaContext(functionArn));
+    } catch (error) {
+      // Lambda reports a thrown error as {errorType, errorMessage}; Step Functions keeps that JSON as Cause.
+      const err = error instanceof Error ? error : new Error(String(error));
+      throw new NamedError(
+        err.name,
+        JSON.stringify({ errorType: err.name, errorMessage: err.message, trace: [] }),
+      );
+    }
+  }
+
+  private waitForToken(execution: LocalExecution, stateName: string, token: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const finish = (how: "timed-out" | "done") => {
+        this.parked.delete(token);
+        this.finishedTokens.set(token, how);
+        execution.busy = true;
+        execution.waitingOn = undefined;
+      };
+      const task: ParkedTask = {
+        token,
+        execution,
+        state: stateName,
+        resolve: (output) => {
+          finish("done");
+          resolve(output);
+        },
+        reject: (error) => {
+          finish("done");
+          reject(error);
+        },
+      };
+      this.parked.set(token, task);
+      execution.busy = false;
+      execution.waitingOn = stateName;
+      const timeoutSeconds = this.timeouts.get(stateName) ?? 31_536_000;
+      const due = new Date(this.options.timers.now().getTime() + timeoutSeconds * 1000);
+      this.options.timers.schedule(due, () => {
+        if (!this.parked.has(token)) return;
+        finish("timed-out");
+        reject(new NamedError("States.Timeout", "Task timed out."));
+      });
+    });
+  }
+
+  private localHandlers(execution: LocalExecution) {
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [name, state] of Object.entries(this.states)) {
+      if (state.Type !== "Task") continue;
+      const resource = String(state.Resource);
+      if (resource.endsWith(".waitForTaskToken")) {
+        handlers[name] = async (input) => {
+          const token = `${execution.name}/${name}/${++this.tokenCounter}`;
+          const params = replaceMarker(input, Buffer.from(token).toString("base64url")) as {
+            FunctionName: string;
+            Payload: unknown;
+          };
+          const encoded = Buffer.from(token).toString("base64url");
+          // The task is waiting from the moment it starts, whatever the function does.
+          const waiting = this.waitForToken(execution, name, encoded);
+          await this.invoke(params.FunctionName, params.Payload);
+          return waiting;
+        };
+      } else {
+        handlers[name] = (input) => this.invoke(resource, input);
+      }
+    }
+    return handlers;
+  }
+
+  private run(execution: LocalExecution, input: unknown): void {
+    const retryIntervalOverrides = Object.fromEntries(
+      Object.entries(this.states)
+        .filter(([, state]) => Array.isArray(state.Retry))
+        .map(([name]) => [name, 0]),
+    );
+    const run = this.machine.run(input as never, {
+      noThrowOnAbort: true,
+      overrides: {
+        taskResourceLocalHandlers: this.localHandlers(execution) as unknown as LibraryTaskHandlers,
+        retryIntervalOverrides,
+      },
+      context: {
+        Execution: { Id: execution.arn, Name: execution.name },
+        StateMachine: {
+          Id: this.options.stateMachineArn,
+          Name: this.options.stateMachineArn.split(":").pop(),
+        },
+        Task: { Token: TOKEN_MARKER },
+      },
+    });
+    const observe = (async () => {
+      for await (const event of run.eventLogs) {
+        const e = event as {
+          type: string;
+          state?: { name: string; input?: unknown; output?: unknown };
+          Error?: string;
+        };
+        if (e.state?.output !== undefined) execution.lastState = e.state.output;
+        this.options.observer?.({ execution: execution.name, type: e.type, state: e.state?.name, detail: e });
+      }
+    })();
+    this.aborts.set(execution.name, run.abort);
+    const done = run.result.then(
+      (output) => {
+        if (this.shuttingDown) {
+          execution.status = "ABORTED";
+          return;
+        }
+        execution.status = "SUCCEEDED";
+        execution.output = output;
+        execution.lastState = output;
+      },
+      (error: Error & { cause?: Error }) => {
+        execution.status = "FAILED";
+        const cause = error.cause ?? error;
+        execution.error = { name: cause.name, cause: cause.message };
+      },
+    );
+    const settled = Promise.all([done, observe]).finally(() => {
+      execution.stopDate = this.options.timers.now();
+      execution.busy = false;
+      this.running.delete(settled);
+    });
+    this.running.add(settled);
+  }
+
+  /** Ends every parked task (end of a simulation) so nothing keeps the process alive. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    for (const abort of this.aborts.values()) abort();
+    for (const task of [...this.parked.values()]) {
+      task.reject(new NamedError("States.Aborted", "local runtime shut down"));
+    }
+    await Promise.allSettled([...this.running]);
+  }
+}

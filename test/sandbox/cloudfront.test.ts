@@ -1,0 +1,286 @@
+import {
+  CreateDistributionWithTagsCommand,
+  type DistributionConfig,
+  GetDistributionCommand,
+  GetDistributionConfigCommand,
+  IllegalUpdate,
+  InconsistentQuantities,
+  InvalidArgument,
+  InvalidIfMatchVersion,
+  ListDistributionsCommand,
+  ListTagsForResourceCommand,
+  NoSuchDistribution,
+  NoSuchOrigin,
+  PreconditionFailed,
+  UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
+import { describe, expect, it } from "vitest";
+import { clients } from "../../functions/lib/aws.js";
+import { DISTRIBUTION, failure, plugged } from "./helpers.js";
+
+const cloudfront = () => clients.cloudfront();
+
+async function current() {
+  const { DistributionConfig, ETag } = await cloudfront().send(
+    new GetDistributionConfigCommand({ Id: DISTRIBUTION }),
+  );
+  return { config: DistributionConfig as DistributionConfig, etag: ETag as string };
+}
+
+function httpsOnly(config: DistributionConfig): DistributionConfig {
+  const next = structuredClone(config);
+  const origin = next.Origins?.Items?.[0];
+  if (origin?.CustomOriginConfig) origin.CustomOriginConfig.OriginProtocolPolicy = "https-only";
+  return next;
+}
+
+describe("CloudFront UpdateDistribution", () => {
+  it("needs IfMatch", async () => {
+    // Prepare
+    plugged();
+    const { config } = await current();
+
+    // Act
+    const error = await failure(
+      cloudfront().send(new UpdateDistributionCommand({ Id: DISTRIBUTION, DistributionConfig: config })),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidIfMatchVersion);
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 400 });
+  });
+
+  it("rejects a stale ETag with PreconditionFailed (412)", async () => {
+    // Prepare: someone else updates between our read and our write
+    plugged();
+    const { config, etag } = await current();
+    await cloudfront().send(
+      new UpdateDistributionCommand({
+        Id: DISTRIBUTION,
+        IfMatch: etag,
+        DistributionConfig: { ...config, Comment: "theirs" },
+      }),
+    );
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateDistributionCommand({
+          Id: DISTRIBUTION,
+          IfMatch: etag,
+          DistributionConfig: httpsOnly(config),
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(PreconditionFailed);
+    expect(error.name).toBe("PreconditionFailed");
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 412 });
+    expect((await current()).config.Comment).toBe("theirs");
+  });
+
+  it.each([
+    [
+      "Quantity larger than Items",
+      (c: DistributionConfig) => {
+        (c.Origins as { Quantity: number }).Quantity = 2;
+      },
+      InconsistentQuantities,
+      "DistributionConfig.Origins.Quantity",
+    ],
+    [
+      "an item added without Quantity",
+      (c: DistributionConfig) => {
+        c.Origins?.Items?.[0]?.CustomOriginConfig?.OriginSslProtocols?.Items?.push("TLSv1.1");
+      },
+      InconsistentQuantities,
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginSslProtocols.Quantity",
+    ],
+    [
+      "Quantity without Items",
+      (c: DistributionConfig) => {
+        c.Aliases = { Quantity: 1 };
+      },
+      InconsistentQuantities,
+      "DistributionConfig.Aliases.Quantity",
+    ],
+    [
+      "a changed CallerReference",
+      (c: DistributionConfig) => {
+        c.CallerReference = "another";
+      },
+      IllegalUpdate,
+      "CallerReference",
+    ],
+    [
+      "a behavior targeting no origin",
+      (c: DistributionConfig) => {
+        if (c.DefaultCacheBehavior) c.DefaultCacheBehavior.TargetOriginId = "gone";
+      },
+      NoSuchOrigin,
+      "DistributionConfig.DefaultCacheBehavior.TargetOriginId",
+    ],
+    [
+      "an unknown origin protocol policy",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.OriginProtocolPolicy = "https" as never;
+      },
+      InvalidArgument,
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginProtocolPolicy",
+    ],
+  ])("rejects %s, naming the field, and changes nothing", async (_case, edit, errorClass, field) => {
+    // Prepare
+    const sandbox = plugged();
+    const { config, etag } = await current();
+    const before = sandbox.state();
+    const broken = structuredClone(config);
+    edit(broken);
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag, DistributionConfig: broken }),
+      ),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error.message).toContain(field);
+    expect(sandbox.state()).toEqual(before);
+    expect((await current()).etag).toBe(etag);
+  });
+
+  it("accepts Items left out when Quantity is 0", async () => {
+    // Prepare
+    plugged();
+    const { config, etag } = await current();
+
+    // Act
+    const result = await cloudfront().send(
+      new UpdateDistributionCommand({
+        Id: DISTRIBUTION,
+        IfMatch: etag,
+        DistributionConfig: { ...config, Aliases: { Quantity: 0 } },
+      }),
+    );
+
+    // Assess
+    expect(result.Distribution?.DistributionConfig?.Aliases).toEqual({ Quantity: 0 });
+  });
+
+  it("stores the config as given (a member left out is gone), answers a new ETag, and deploys minutes later", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const { config, etag } = await current();
+    const { DefaultRootObject: _dropped, ...fixed } = httpsOnly(config);
+
+    // Act
+    const result = await cloudfront().send(
+      new UpdateDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag, DistributionConfig: fixed }),
+    );
+    const during = await cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION }));
+    sandbox.clock.advance("PT5M");
+    const after = await cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION }));
+
+    // Assess
+    expect(result.ETag).toMatch(/^E[0-9A-Z]{13}$/);
+    expect(result.ETag).not.toBe(etag);
+    expect(result.Distribution?.Status).toBe("InProgress");
+    expect(result.Distribution?.LastModifiedTime).toEqual(new Date("2026-03-01T09:00:00Z"));
+    expect(during.Distribution?.DistributionConfig).toEqual(fixed);
+    expect(during.Distribution?.DistributionConfig).not.toHaveProperty("DefaultRootObject");
+    expect(during.ETag).toBe(result.ETag);
+    expect(after.Distribution?.Status).toBe("Deployed");
+    expect(after.ETag).toBe(result.ETag);
+  });
+
+  it("gives a new ETag on every update and keeps InProgress until the latest change has deployed", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const first = await current();
+    const one = await cloudfront().send(
+      new UpdateDistributionCommand({
+        Id: DISTRIBUTION,
+        IfMatch: first.etag,
+        DistributionConfig: { ...first.config, Comment: "one" },
+      }),
+    );
+    sandbox.clock.advance("PT3M");
+
+    // Act
+    const two = await cloudfront().send(
+      new UpdateDistributionCommand({
+        Id: DISTRIBUTION,
+        IfMatch: one.ETag,
+        DistributionConfig: { ...first.config, Comment: "two" },
+      }),
+    );
+    sandbox.clock.advance("PT3M");
+    const midway = await cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION }));
+    sandbox.clock.advance("PT3M");
+    const settled = await cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION }));
+
+    // Assess
+    expect(new Set([first.etag, one.ETag, two.ETag]).size).toBe(3);
+    expect(midway.Distribution?.Status).toBe("InProgress");
+    expect(settled.Distribution?.Status).toBe("Deployed");
+  });
+
+  it("answers an unknown distribution with NoSuchDistribution (404)", async () => {
+    // Prepare
+    plugged();
+
+    // Act
+    const error = await failure(cloudfront().send(new GetDistributionCommand({ Id: "E0000000000000" })));
+
+    // Assess
+    expect(error).toBeInstanceOf(NoSuchDistribution);
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 404 });
+  });
+});
+
+describe("CloudFront listing, tags and creation", () => {
+  it("lists distribution summaries page by page", async () => {
+    // Prepare
+    plugged();
+    const { config } = await current();
+    const created = await cloudfront().send(
+      new CreateDistributionWithTagsCommand({
+        DistributionConfigWithTags: {
+          DistributionConfig: { ...config, CallerReference: "second" },
+          Tags: { Items: [{ Key: "team", Value: "shop" }] },
+        },
+      }),
+    );
+
+    // Act
+    const first = await cloudfront().send(new ListDistributionsCommand({ MaxItems: 1 }));
+    const second = await cloudfront().send(
+      new ListDistributionsCommand({ MaxItems: 1, Marker: first.DistributionList?.NextMarker }),
+    );
+    const tags = await cloudfront().send(
+      new ListTagsForResourceCommand({ Resource: created.Distribution?.ARN }),
+    );
+
+    // Assess
+    expect(created.Distribution?.Id).toMatch(/^E[0-9A-Z]{13}$/);
+    expect(created.Distribution?.DomainName).toMatch(/^d[0-9a-z]{13}\.cloudfront\.net$/);
+    expect(first.DistributionList).toMatchObject({
+      IsTruncated: true,
+      Quantity: 1,
+      MaxItems: 1,
+      NextMarker: DISTRIBUTION,
+    });
+    expect(first.DistributionList?.Items?.[0]).toMatchObject({
+      Id: DISTRIBUTION,
+      Status: "Deployed",
+      Comment: "storefront",
+      Origins: config.Origins,
+    });
+    expect(second.DistributionList).toMatchObject({ IsTruncated: false, Quantity: 1, Marker: DISTRIBUTION });
+    expect(second.DistributionList?.Items?.[0]?.Id).toBe(created.Distribution?.Id);
+    expect(tags.Tags?.Items).toEqual([{ Key: "team", Value: "shop" }]);
+  });
+});

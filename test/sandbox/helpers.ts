@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
+import { SandboxAccount, type SandboxAccountOptions } from "../../local/sandbox/account.js";
+import { SandboxClock } from "../../local/sandbox/clock.js";
+import type { SandboxIdentity } from "../../local/sandbox/identity.js";
+
+export const ACCOUNT = "111122223333";
+export const LB =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/shop-prod/0f9e8d7c6b5a4930";
+export const HTTP_LISTENER =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:listener/app/shop-prod/0f9e8d7c6b5a4930/8c7b6a5948372615";
+export const HTTPS_LISTENER =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:listener/app/shop-prod/0f9e8d7c6b5a4930/2615374859a6b7c8";
+export const TARGET_GROUP =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/shop-tg/11aa22bb33cc44dd";
+export const DISTRIBUTION = "E1QSDF4EXAMPLE";
+
+export function fixture<T = Record<string, unknown>>(path: string): T {
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url)), "utf8"),
+  ) as T;
+}
+
+interface Scenario {
+  region?: string;
+  clock?: string;
+  state: Record<string, unknown>;
+  steps: { call?: { service: string; action: string; input: Record<string, unknown> } }[];
+}
+
+export function scenario(name: string): Scenario {
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../scenarios/${name}.json`, import.meta.url)), "utf8"),
+  ) as Scenario;
+}
+
+/** The shop-prod ALB (HTTP listener redirecting, HTTPS listener forwarding) plus the storefront distribution. */
+export function shopState(): Record<string, unknown> {
+  return {
+    ...scenario("alb-redirect-restored").state,
+    cloudfront: scenario("cloudfront-origin-back-to-https").state.cloudfront,
+    origins: { "api-origin.example.org": "ok" },
+  };
+}
+
+const unregister: (() => void)[] = [];
+afterEach(() => {
+  for (const fn of unregister.splice(0)) fn();
+});
+
+/**
+ * A sandbox plugged in under the SDK clients of functions/lib/aws.ts for the
+ * current test (unplugged after it), calling as `identity` (the remediator by default).
+ */
+export function plugged(
+  options: SandboxAccountOptions = {},
+  identity?: (sandbox: SandboxAccount) => SandboxIdentity,
+): SandboxAccount {
+  const sandbox = new SandboxAccount({
+    clock: new SandboxClock("2026-03-01T09:00:00Z"),
+    state: shopState(),
+    ...options,
+  });
+  unregister.push(sandbox.register(identity ? identity(sandbox) : undefined));
+  return sandbox;
+}
+
+/** The rejection of a promise, for asserting on SDK errors' class and fields. */
+export async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+export const redirectToHttps = {
+  Type: "redirect",
+  RedirectConfig: {
+    Protocol: "HTTPS",
+    Port: "443",
+    Host: "#{host}",
+    Path: "/#{path}",
+    Query: "#{query}",
+    StatusCode: "HTTP_301",
+  },
+};
+
+export const forwardToShop = {
+  Type: "forward",
+  TargetGroupArn: TARGET_GROUP,
+  ForwardConfig: {
+    TargetGroups: [{ TargetGroupArn: TARGET_GROUP, Weight: 1 }],
+    TargetGroupStickinessConfig: { Enabled: false },
+  },
+};
