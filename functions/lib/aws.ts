@@ -53,10 +53,8 @@ function build<T extends { middlewareStack: { use(p: AnyPlugin): void } }>(
   const key = `${service}:${region}`;
   const cached = cache.get(key);
   if (cached) return cached as T;
-  const merged = registrations.reduce((acc, r) => ({ ...acc, ...r.config }), { region } as Record<
-    string,
-    unknown
-  >);
+  const merged: Record<string, unknown> = { region };
+  for (const r of registrations) Object.assign(merged, r.config);
   const client = create(merged);
   for (const r of registrations) client.middlewareStack.use(r.plugin({ service, region }));
   cache.set(key, client);

@@ -33,8 +33,12 @@ let loaded: DriftwardenResources | undefined;
 export function resources(): DriftwardenResources {
   if (fed) return fed;
   if (loaded) return loaded;
-  // SST links: names match the components created in infra/.
-  const linked = Resource as unknown as Record<string, Record<string, string>>;
+  // SST links: names match the components created in infra/. Each function is linked to
+  // only what it needs, and Resource throws on an unlinked name, so ask before reading.
+  const linkedResources = Resource as unknown as Record<string, Record<string, string>>;
+  const linked = new Proxy({} as Record<string, Record<string, string> | undefined>, {
+    get: (_target, name: string) => (name in linkedResources ? linkedResources[name] : undefined),
+  });
   const config = parseConfig(JSON.parse(process.env.DRIFTWARDEN_CONFIG ?? "{}"));
   loaded = {
     region: process.env.AWS_REGION ?? config.homeRegion,

@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Alerts topic data. Every notification carries message attributes (outcome,
+ * control, severity, account, region), so a subscription can take only what
+ * needs a human.
+ */
+
+/** Outcomes on-call must act on or know about now: approvals and failures. */
+export const urgentOutcomes = [
+  "awaiting-approval",
+  "failed",
+  "blocked",
+  "approval-expired",
+  "suspended",
+] as const;
+
+/** SNS filter policy (MessageAttributes scope) for a pager or chat subscription that wants only urgent outcomes. */
+export const urgentFilterPolicy = { outcome: [...urgentOutcomes] };
+
+/** A stable component name per address, so reordering the list does not replace subscriptions. */
+export function emailSubscriptionName(email: string): string {
+  return `AlertsEmail${createHash("sha256").update(email.trim().toLowerCase()).digest("hex").slice(0, 10)}`;
+}
+
+/**
+ * The topic's resource policy. Functions publish through their own roles (same
+ * account); only the services that publish on our behalf need a grant here:
+ * CloudWatch for the home region's DLQ alarm, EventBridge for the relayed
+ * alarms of other regions.
+ */
+export function topicPolicy(options: { topicArn: string; account: string; relayRuleArn?: string }) {
+  const statements: Array<Record<string, unknown>> = [
+    {
+      Sid: "DeadLetterAlarms",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: options.topicArn,
+      Condition: { StringEquals: { "aws:SourceAccount": options.account } },
+    },
+  ];
+  if (options.relayRuleArn) {
+    statements.push({
+      Sid: "RelayedDeadLetterAlarms",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: options.topicArn,
+      Condition: { ArnEquals: { "aws:SourceArn": options.relayRuleArn } },
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** The DLQ's resource policy: EventBridge may deliver undeliverable events of this deployment's rules only. */
+export function deadLetterQueuePolicy(options: { queueArn: string; ruleArns: string[] }) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EventBridgeDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: options.queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": options.ruleArns } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,18 @@
+import { metadata as albHttpToHttpsRedirect } from "../functions/controls/alb-http-to-https-redirect/metadata.js";
+import { metadata as cloudfrontTlsToOrigin } from "../functions/controls/cloudfront-tls-to-origin/metadata.js";
+import type { AnyControl, ControlMetadata } from "../functions/controls/types.js";
+
+/**
+ * The controls infra deploys, as their metadata only. The registry imports each
+ * control's fixer and snapshot code (and with it the AWS SDK); infra needs none
+ * of that at deploy time. A test keeps this list equal to the registry's.
+ */
+export const controlMetadata: readonly ControlMetadata[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+
+/**
+ * `eventRules` reads nothing but `metadata`, so metadata-only controls are
+ * enough to derive the exact patterns the registry would.
+ */
+export function metadataControls(metadata: readonly ControlMetadata[] = controlMetadata): AnyControl[] {
+  return metadata.map((entry) => ({ metadata: entry }) as unknown as AnyControl);
+}

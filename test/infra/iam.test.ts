@@ -1,0 +1,200 @@
+import { isWildcardOnlyAction, runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { describe, expect, it } from "vitest";
+import { controls } from "../../functions/controls/registry.js";
+import { controlMetadata } from "../../infra/controls.js";
+import {
+  type FunctionName,
+  forwarderStatements,
+  functionNames,
+  functionStatements,
+  policyDocument,
+  readStatements,
+  remediatorStatements,
+  type Statement,
+  stateMachineStatements,
+} from "../../infra/permissions.js";
+import { account, deployment, remediatorArn, stepArns } from "./support.js";
+
+const listener = `arn:aws:elasticloadbalancing:us-west-2:${account}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+const listenerRule = `arn:aws:elasticloadbalancing:eu-west-1:${account}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;
+const loadBalancer = `arn:aws:elasticloadbalancing:us-west-2:${account}:loadbalancer/app/web/50dc6c495c0c9188`;
+const distribution = `arn:aws:cloudfront::${account}:distribution/E1QSDF4EXAMPLE`;
+const unwatchedListener = `arn:aws:elasticloadbalancing:ap-south-1:${account}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+const networkListener = `arn:aws:elasticloadbalancing:us-west-2:${account}:listener/net/nlb/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+
+async function decide(statements: Statement[], action: string, resource: string, principal = remediatorArn) {
+  const simulation: Simulation = {
+    identityPolicies: [{ name: "inline", policy: policyDocument(statements) }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: undefined,
+    request: { action, principal, resource: { accountId: account, resource }, contextVariables: {} },
+  };
+  const response = await runSimulation(simulation, {});
+  if (response.resultType === "error")
+    throw new Error(`simulation failed: ${JSON.stringify(response.errors)}`);
+  return response.overallResult;
+}
+
+const remediator = remediatorStatements(deployment);
+const detector = readStatements(deployment);
+
+const everyStatement: Array<[string, Statement[]]> = [
+  ["remediator", remediator],
+  ...functionNames.map((name): [string, Statement[]] => [name, functionStatements(name, deployment)]),
+  ["state machine", stateMachineStatements(stepArns)],
+  ["event forwarder", forwarderStatements(deployment)],
+];
+
+describe("IAM", () => {
+  it.each([
+    ["elasticloadbalancing:ModifyListener", listener],
+    ["elasticloadbalancing:ModifyRule", listenerRule],
+    ["cloudfront:UpdateDistribution", distribution],
+    ["cloudfront:GetDistributionConfig", distribution],
+  ])("the remediator may %s", async (action, resource) => {
+    // Prepare: the remediator's statements
+
+    // Act
+    const result = await decide(remediator, action, resource);
+
+    // Assess
+    expect(result).toBe("Allowed");
+  });
+
+  it.each([
+    ["elasticloadbalancing:DeleteLoadBalancer", loadBalancer],
+    ["elasticloadbalancing:DeleteListener", listener],
+    ["elasticloadbalancing:ModifyListener", unwatchedListener],
+    ["elasticloadbalancing:ModifyListener", networkListener],
+    ["cloudfront:DeleteDistribution", distribution],
+    ["cloudfront:CreateInvalidation", distribution],
+    ["iam:PassRole", remediatorArn],
+    ["iam:CreateUser", `arn:aws:iam::${account}:user/mallory`],
+    ["iam:AttachRolePolicy", remediatorArn],
+    ["iam:PutRolePolicy", remediatorArn],
+    ["dynamodb:DeleteTable", deployment.tables.audit],
+  ])("the remediator may not %s on %s", async (action, resource) => {
+    // Prepare: the remediator's statements
+
+    // Act
+    const result = await decide(remediator, action, resource);
+
+    // Assess
+    expect(result).toBe("ImplicitlyDenied");
+  });
+
+  it.each([
+    ["elasticloadbalancing:DescribeListeners", "*", "Allowed"],
+    ["elasticloadbalancing:DescribeRules", "*", "Allowed"],
+    ["cloudfront:GetDistribution", distribution, "Allowed"],
+    ["elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
+    ["elasticloadbalancing:ModifyRule", listenerRule, "ImplicitlyDenied"],
+    ["cloudfront:UpdateDistribution", distribution, "ImplicitlyDenied"],
+  ])("detectors: %s -> %s", async (action, resource, expected) => {
+    // Prepare: the detectors' read statements
+
+    // Act
+    const result = await decide(detector, action, resource);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+
+  it.each<[FunctionName, string, string, string]>([
+    ["intake", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
+    ["intake", "dynamodb:PutItem", deployment.tables.events, "Allowed"],
+    ["intake", "dynamodb:PutItem", deployment.tables.audit, "ImplicitlyDenied"],
+    ["intake", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
+    ["sweep", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
+    ["check", "states:StartExecution", deployment.stateMachineArn, "ImplicitlyDenied"],
+    ["mode", "dynamodb:Query", deployment.tables.history, "Allowed"],
+    ["requestApproval", "sns:Publish", deployment.topicArn, "Allowed"],
+    ["requestApproval", "dynamodb:PutItem", deployment.tables.approvals, "Allowed"],
+    ["audit", "dynamodb:PutItem", deployment.tables.audit, "Allowed"],
+    ["audit", "dynamodb:DeleteItem", deployment.tables.audit, "ImplicitlyDenied"],
+    ["notify", "sns:Publish", deployment.topicArn, "Allowed"],
+    ["notify", "sns:Publish", `arn:aws:sns:eu-west-1:${account}:someone-elses-topic`, "ImplicitlyDenied"],
+    ["approvalEndpoint", "states:SendTaskSuccess", "*", "Allowed"],
+    ["approvalEndpoint", "dynamodb:UpdateItem", deployment.tables.approvals, "Allowed"],
+    ["approvalEndpoint", "dynamodb:UpdateItem", deployment.tables.audit, "ImplicitlyDenied"],
+    ["reminders", "dynamodb:Query", `${deployment.tables.approvals}/index/byStatus`, "Allowed"],
+    ["reminders", "dynamodb:UpdateItem", deployment.tables.approvals, "Allowed"],
+    ["reminders", "states:SendTaskSuccess", "*", "ImplicitlyDenied"],
+    [
+      "approvalEndpoint",
+      "states:StopExecution",
+      `${deployment.stateMachineArn.replace("stateMachine", "execution")}:x`,
+      "ImplicitlyDenied",
+    ],
+  ])("%s: %s on %s -> %s", async (fn, action, resource, expected) => {
+    // Prepare
+    const statements = functionStatements(fn, deployment);
+
+    // Act
+    const result = await decide(statements, action, resource, `arn:aws:iam::${account}:role/${fn}`);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+
+  it("grants the remediator exactly the fixers' declared actions", () => {
+    // Prepare
+    const declared = [...new Set(controlMetadata.flatMap((control) => control.fixActions))].sort();
+
+    // Act
+    const granted = [...new Set(remediator.flatMap((statement) => statement.actions))].sort();
+
+    // Assess
+    expect(granted).toEqual(declared);
+  });
+
+  it("deploys the registry's controls (infra reads their metadata directly)", () => {
+    // Prepare / Act / Assess
+    expect(controlMetadata).toEqual(controls.map((control) => control.metadata));
+  });
+
+  it.each(everyStatement)("%s: no action has a wildcard", (_name, statements) => {
+    // Prepare / Act
+    const actions = statements.flatMap((statement) => statement.actions);
+
+    // Assess
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+  });
+
+  it.each(everyStatement)(
+    "%s: resource * only for actions without resource-level permissions",
+    async (_name, statements) => {
+      // Prepare
+      const unscoped = statements.filter((statement) => statement.resources.includes("*"));
+
+      // Act
+      const checks = await Promise.all(
+        unscoped.flatMap((statement) =>
+          statement.actions.map(async (action) => {
+            const [service = "", name = ""] = action.split(":");
+            return [action, await isWildcardOnlyAction(service, name)] as const;
+          }),
+        ),
+      );
+
+      // Assess
+      for (const statement of unscoped) expect(statement.resources).toEqual(["*"]);
+      expect(checks.filter(([, wildcardOnly]) => !wildcardOnly)).toEqual([]);
+    },
+  );
+
+  it("refuses a control action it has no resource scope for", () => {
+    // Prepare
+    const [first] = controlMetadata;
+    if (!first) throw new Error("no controls");
+    const control = { ...first, fixActions: ["elasticloadbalancing:DeleteLoadBalancer"] };
+
+    // Act
+    const build = () => remediatorStatements(deployment, [control]);
+
+    // Assess
+    expect(build).toThrow(/elasticloadbalancing:DeleteLoadBalancer.*actionScopes/);
+  });
+});
