@@ -21,8 +21,9 @@ export function verifyLink(
   | { ok: false; reason: "bad-signature" | "expired" } {
   if (params.decision !== "approve" && params.decision !== "reject")
     return { ok: false, reason: "bad-signature" };
+  // Digits only: Number() would also read "1e9" or " 0x10", so one signature would verify under several spellings.
+  if (!/^\d{1,12}$/.test(params.expires)) return { ok: false, reason: "bad-signature" };
   const expires = Number(params.expires);
-  if (!Number.isSafeInteger(expires)) return { ok: false, reason: "bad-signature" };
   const expected = Buffer.from(signLink(key, params.id, params.decision, expires));
   const given = Buffer.from(params.sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))

@@ -29,6 +29,7 @@ export interface ApprovalRecord {
   expiresAt: string;
   expiresAtEpoch: number;
   reminded?: boolean;
+  remindedAt?: string;
   decidedBy?: string;
   decidedAt?: string;
   decidedVia?: { sourceIp?: string; userAgent?: string; channel: string };
@@ -46,15 +47,13 @@ export async function putApproval(
   record: ApprovalRecord,
 ): Promise<"written" | "exists"> {
   try {
-    await clients
-      .dynamo(options.region)
-      .send(
-        new PutCommand({
-          TableName: options.table,
-          Item: record,
-          ConditionExpression: "attribute_not_exists(id)",
-        }),
-      );
+    await clients.dynamo(options.region).send(
+      new PutCommand({
+        TableName: options.table,
+        Item: record,
+        ConditionExpression: "attribute_not_exists(id)",
+      }),
+    );
     return "written";
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return "exists";
@@ -188,4 +187,38 @@ export async function expireApproval(options: ApprovalStoreOptions, id: string):
     // Already expired by a retried step, or decided in the last instant: the record keeps the truth.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
+}
+
+/**
+ * Claims the one reminder of a pending approval: only the run whose update
+ * wins sends it, however many reminder runs overlap.
+ */
+export async function claimReminder(options: ApprovalStoreOptions, id: string, at: Date): Promise<boolean> {
+  try {
+    await clients.dynamo(options.region).send(
+      new UpdateCommand({
+        TableName: options.table,
+        Key: { id },
+        UpdateExpression: "SET reminded = :true, remindedAt = :at",
+        ConditionExpression: "#status = :pending AND attribute_not_exists(reminded)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":true": true, ":at": at.toISOString(), ":pending": "pending" },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Gives a claimed reminder back when it could not be sent, so the next run tries again. */
+export async function releaseReminder(options: ApprovalStoreOptions, id: string): Promise<void> {
+  await clients.dynamo(options.region).send(
+    new UpdateCommand({
+      TableName: options.table,
+      Key: { id },
+      UpdateExpression: "REMOVE reminded, remindedAt",
+    }),
+  );
 }

@@ -20,26 +20,32 @@ const metricNames: Record<IntakeResult["status"], string> = {
  * EventBridge target. Never throws for a bad event: EventBridge would retry it
  * for a day, so a malformed event is logged with its reason and answered.
  */
-export const handler = lambda(async (event: unknown): Promise<IntakeResult[]> => {
-  const deployment = resources();
-  const account = deployment.account || envelopeAccount(event);
-  const results = await intake(event, {
-    controls,
-    resources: deployment,
-    clients,
-    now,
-    remediatorRoleArn: remediatorRoleArn(deployment.config, account),
-  });
-  report(results);
-  return results;
-});
+export const handler = lambda(
+  async (event: unknown): Promise<IntakeResult[]> => {
+    const deployment = resources();
+    const account = deployment.account || envelopeAccount(event);
+    const results = await intake(event, {
+      controls,
+      resources: deployment,
+      clients,
+      now,
+      remediatorRoleArn: remediatorRoleArn(deployment.config, account),
+    });
+    report(results);
+    return results;
+  },
+  { metrics: true },
+);
 
 /** Scheduled backstop sweep over every control's resources. */
-export const sweepHandler = lambda(async (): Promise<IntakeResult[]> => {
-  const results = await sweep({ controls, resources: resources(), clients, now });
-  report(results);
-  return results;
-});
+export const sweepHandler = lambda(
+  async (): Promise<IntakeResult[]> => {
+    const results = await sweep({ controls, resources: resources(), clients, now });
+    report(results);
+    return results;
+  },
+  { metrics: true },
+);
 
 function report(results: IntakeResult[]): void {
   for (const result of results) {

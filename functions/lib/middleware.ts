@@ -8,9 +8,14 @@ import { logger, metrics } from "./observability.js";
  * Every driftwarden Lambda: Powertools context logging and metrics first,
  * the plain business function last.
  */
-export function lambda<TEvent, TResult>(fn: (event: TEvent) => Promise<TResult>) {
-  return middy<TEvent, TResult, Error, Context>()
-    .use(injectLambdaContext(logger, { clearState: true }))
-    .use(logMetrics(metrics))
-    .handler(async (event) => fn(event));
+export function lambda<TEvent, TResult>(
+  fn: (event: TEvent) => Promise<TResult>,
+  options: { metrics?: boolean } = {},
+) {
+  const handler = middy<TEvent, TResult, Error, Context>().use(
+    injectLambdaContext(logger, { clearState: true }),
+  );
+  // Only functions that emit metrics flush them; the others would log "no metrics" on every call.
+  if (options.metrics) handler.use(logMetrics(metrics));
+  return handler.handler(async (event) => fn(event));
 }

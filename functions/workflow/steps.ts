@@ -1,3 +1,4 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { approvalLinks } from "../approvals/links.js";
 import { expireApproval, putApproval } from "../approvals/store.js";
 import { type AuditRecord, type Decision, writeAudit } from "../audit/store.js";
@@ -6,6 +7,7 @@ import type { Change, FindingStatus, RiskAssessment } from "../controls/types.js
 import { now } from "../lib/clock.js";
 import { type ControlMode, controlMode } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
+import { metrics } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import { buildNotification } from "../notify/message.js";
 import { publishNotification } from "../notify/publish.js";
@@ -318,6 +320,12 @@ export async function audit(
     ...(error ? { error } : {}),
   });
   const result = await writeAudit({ table: res.auditTable, region: res.region }, record);
+  if (result === "written") {
+    // One data point per outcome, so dashboards and alarms can count fixes, failures and waits.
+    const metric = metrics.singleMetric();
+    metric.addDimensions({ control: record.control, outcome: record.outcome });
+    metric.addMetric("RemediationOutcomes", MetricUnit.Count, 1);
+  }
   if (payload.outcome === "approval-expired" && state.assessment) {
     await expireApproval(
       { table: res.approvalsTable, region: res.region },

@@ -1,0 +1,196 @@
+import type { Actor, Change } from "../controls/types.js";
+import type { LinkDecision } from "./links.js";
+import type { ApprovalRecord } from "./store.js";
+
+/**
+ * The approval pages: plain HTML, no JavaScript, readable on a phone. Every
+ * value that came from an event, a resource or a person goes through
+ * `escapeHtml`, because CloudTrail fields (user agents, ARNs, rule values)
+ * are written by whoever made the call.
+ */
+
+const entities: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? "").replace(/[&<>"']/g, (char) => entities[char] ?? char);
+}
+
+export interface LinkParams {
+  id: string;
+  decision: LinkDecision;
+  expires: string;
+  sig: string;
+}
+
+export interface ControlLabel {
+  id: string;
+  title?: string;
+  securityHubIds?: string[];
+}
+
+const style = `
+  :root { color-scheme: light dark; }
+  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 1rem; }
+  main { max-width: 42rem; margin: 0 auto; }
+  h1 { font-size: 1.4rem; margin: 0 0 .75rem; }
+  h2 { font-size: 1.05rem; margin: 1.25rem 0 .25rem; }
+  dl { margin: 0; }
+  dt { font-weight: 600; margin-top: .6rem; }
+  dd { margin: 0; overflow-wrap: anywhere; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; background: rgba(127,127,127,.12); padding: .6rem; border-radius: 4px; font-size: .85rem; }
+  ul { padding-left: 1.2rem; margin: .25rem 0; }
+  .note { border-left: 4px solid #b58900; padding: .4rem .8rem; background: rgba(181,137,0,.1); }
+  .error { border-left: 4px solid #c0392b; padding: .4rem .8rem; background: rgba(192,57,43,.12); }
+  form { margin-top: 1.5rem; padding-top: 1rem; border-top: 1px solid rgba(127,127,127,.4); }
+  label { display: block; font-weight: 600; margin-top: .75rem; }
+  input[type=text], textarea { width: 100%; box-sizing: border-box; font: inherit; padding: .5rem; margin-top: .25rem; }
+  button { font: inherit; font-weight: 600; margin-top: 1rem; padding: .75rem 1.25rem; border: 0; border-radius: 4px; color: #fff; width: 100%; }
+  button.approve { background: #1e7d32; }
+  button.reject { background: #b3261e; }
+  a { overflow-wrap: anywhere; }
+`;
+
+export function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(title)} - driftwarden</title>
+<style>${style}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function actorLines(actor: Actor | null): string {
+  if (!actor) {
+    return "<dd>unknown: found by the scheduled sweep or AWS Config, without a CloudTrail record</dd>";
+  }
+  const rows = [`<dd>${escapeHtml(actor.arn)} (${escapeHtml(actor.type)})</dd>`];
+  if (actor.sourceIp) rows.push(`<dd>Source IP: ${escapeHtml(actor.sourceIp)}</dd>`);
+  if (actor.userAgent) rows.push(`<dd>User agent: ${escapeHtml(actor.userAgent)}</dd>`);
+  if (actor.eventName) {
+    const at = actor.eventTime ? ` at ${escapeHtml(actor.eventTime)}` : "";
+    rows.push(`<dd>API call: ${escapeHtml(actor.eventName)}${at}</dd>`);
+  }
+  return rows.join("\n");
+}
+
+function changeBlocks(changes: Change[]): string {
+  if (changes.length === 0) return "<dd>none</dd>";
+  return changes
+    .map(
+      (change) =>
+        `<dd><strong>${escapeHtml(change.service)}:${escapeHtml(change.action)}</strong><pre>${escapeHtml(JSON.stringify(change.input, null, 2))}</pre></dd>`,
+    )
+    .join("\n");
+}
+
+function remaining(expiresAt: string, now: Date): string {
+  const minutes = Math.max(0, Math.floor((Date.parse(expiresAt) - now.getTime()) / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/** The facts on-call needs to decide, the same ones the email states. */
+export function approvalDetails(record: ApprovalRecord, control: ControlLabel, now: Date): string {
+  const controlText = [
+    control.id,
+    control.securityHubIds?.length ? ` (${control.securityHubIds.join(", ")})` : "",
+    control.title ? `: ${control.title}` : "",
+  ].join("");
+  return `<dl>
+<dt>Control</dt><dd>${escapeHtml(controlText)}</dd>
+<dt>Resource</dt><dd>${escapeHtml(record.resource)}</dd>
+<dt>Account / region</dt><dd>${escapeHtml(record.account)} / ${escapeHtml(record.region)}</dd>
+<dt>What drifted</dt><dd>${escapeHtml(record.finding)}</dd>
+<dt>Who caused it</dt>
+${actorLines(record.actor)}
+<dt>Why a person must decide</dt>
+<dd><ul>${record.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join("")}</ul></dd>
+<dt>The exact change</dt>
+${changeBlocks(record.changes)}
+<dt>Expires</dt><dd>${escapeHtml(record.expiresAt)} (in ${escapeHtml(remaining(record.expiresAt, now))})</dd>
+<dt>Approval id</dt><dd>${escapeHtml(record.id)}</dd>
+</dl>`;
+}
+
+export interface ApprovalFormPage {
+  record: ApprovalRecord;
+  control: ControlLabel;
+  link: LinkParams;
+  csrf: string;
+  now: Date;
+  /** The signed link for the other decision, so on-call can change their mind before submitting. */
+  otherDecisionUrl?: string;
+  /** Shown above the form when a submission was refused (a missing name). */
+  error?: string;
+  by?: string;
+  reason?: string;
+}
+
+export function approvalFormPage(page: ApprovalFormPage): string {
+  const { link } = page;
+  const approving = link.decision === "approve";
+  const verb = approving ? "Approve" : "Reject";
+  const consequence = approving
+    ? "driftwarden re-checks the resource first: if it changed since this request, the fix is re-planned and asked again instead of applied."
+    : "Nothing will be changed; the drift stays until someone fixes it.";
+  const hidden = (name: string, value: string) =>
+    `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+  const other = page.otherDecisionUrl
+    ? `<p>Want to ${approving ? "reject" : "approve"} instead? <a href="${escapeHtml(page.otherDecisionUrl)}">Open the ${approving ? "reject" : "approve"} page</a>.</p>`
+    : "";
+  const body = `<h1>${verb} this fix?</h1>
+<p class="note">A fix driftwarden will not make on its own, because it could break traffic. Opening this page changed nothing; only submitting the form below decides.</p>
+${approvalDetails(page.record, page.control, page.now)}
+<form method="post">
+${page.error ? `<p class="error" role="alert">${escapeHtml(page.error)}</p>` : ""}
+${hidden("id", link.id)}
+${hidden("decision", link.decision)}
+${hidden("expires", link.expires)}
+${hidden("sig", link.sig)}
+${hidden("csrf", page.csrf)}
+<label for="by">Your name or email (recorded as the decider)</label>
+<input type="text" id="by" name="by" required maxlength="200" autocomplete="email" value="${escapeHtml(page.by ?? "")}">
+${
+  approving
+    ? ""
+    : `<label for="reason">Reason (optional)</label>
+<textarea id="reason" name="reason" rows="3" maxlength="1000">${escapeHtml(page.reason ?? "")}</textarea>`
+}
+<p>${escapeHtml(consequence)}</p>
+<button type="submit" class="${approving ? "approve" : "reject"}">${verb} this fix</button>
+</form>
+${other}`;
+  return layout(`${verb} fix for ${page.record.resource}`, body);
+}
+
+/** A page that only says what happened (decided, refused, expired, unknown). */
+export function messagePage(title: string, paragraphs: string[], details?: string): string {
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1>\n${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}${details ? `\n${details}` : ""}`,
+  );
+}
+
+/** "approved by X at T": the words both the page and the replayed POST use. */
+export function decisionSummary(record: ApprovalRecord): string {
+  const by = record.decidedBy ? ` by ${record.decidedBy}` : "";
+  const at = record.decidedAt ? ` at ${record.decidedAt}` : "";
+  const via = record.decidedVia?.channel ? ` (via ${record.decidedVia.channel})` : "";
+  return `${record.status}${by}${at}${via}`;
+}

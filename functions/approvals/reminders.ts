@@ -1,0 +1,139 @@
+import { controlById } from "../controls/registry.js";
+import type { ControlMetadata } from "../controls/types.js";
+import { now } from "../lib/clock.js";
+import { ApprovalError, UnknownControlError } from "../lib/errors.js";
+import { lambda } from "../lib/middleware.js";
+import { logger } from "../lib/observability.js";
+import { resources } from "../lib/resources.js";
+import { describeActor, type Notification, resourceLabel, sanitizeSubject } from "../notify/message.js";
+import { publishNotification } from "../notify/publish.js";
+import { approvalLinks } from "./links.js";
+import { type ApprovalRecord, claimReminder, listApprovals, releaseReminder } from "./store.js";
+
+/**
+ * One reminder per approval, when a quarter of its time is left. Nothing is
+ * scheduled when the approval is requested: a scheduled function (and, on
+ * this machine, the local runtime's clock) runs `sendReminders`, which finds
+ * pending approvals past their reminder point and claims each reminder with a
+ * conditional update before publishing, so overlapping runs send it once.
+ */
+export const REMINDER_REMAINING_FRACTION = 0.25;
+
+export function reminderDueAt(record: Pick<ApprovalRecord, "createdAt" | "expiresAt">): Date {
+  const created = Date.parse(record.createdAt);
+  const expires = Date.parse(record.expiresAt);
+  return new Date(expires - (expires - created) * REMINDER_REMAINING_FRACTION);
+}
+
+export function needsReminder(record: ApprovalRecord, at: Date): boolean {
+  return (
+    record.status === "pending" &&
+    !record.reminded &&
+    reminderDueAt(record).getTime() <= at.getTime() &&
+    Date.parse(record.expiresAt) > at.getTime()
+  );
+}
+
+function timeLeft(expiresAt: string, at: Date): string {
+  const minutes = Math.max(0, Math.floor((Date.parse(expiresAt) - at.getTime()) / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+function metadataOf(id: string): Pick<ControlMetadata, "id" | "title" | "securityHubIds" | "severity"> {
+  try {
+    return controlById(id).metadata;
+  } catch (error) {
+    // A record from a newer deployment still gets its reminder, named by id.
+    if (error instanceof UnknownControlError) return { id, title: id, securityHubIds: [], severity: "HIGH" };
+    throw error;
+  }
+}
+
+export function buildReminder(
+  record: ApprovalRecord,
+  links: { approveUrl?: string; rejectUrl?: string },
+  at: Date,
+): Notification {
+  const control = metadataOf(record.control);
+  const left = timeLeft(record.expiresAt, at);
+  const hubIds = control.securityHubIds.join("/");
+  const subject = sanitizeSubject(
+    `[driftwarden] APPROVAL REMINDER: ${hubIds ? `${hubIds} ` : ""}${resourceLabel(record.resource)} expires in ${left} (${record.account} ${record.region})`,
+  );
+  const lines = [
+    `APPROVAL REMINDER: ${control.title}`,
+    "",
+    `A fix is still waiting for on-call and expires in ${left} (at ${record.expiresAt}). Nothing has been changed yet; if nobody decides, the drift stays and the request ends as approval-expired.`,
+    "",
+    `Control: ${control.id}${control.securityHubIds.length ? ` (${control.securityHubIds.join(", ")}, severity ${control.severity})` : ""}`,
+    `Resource: ${record.resource}`,
+    `Account / region: ${record.account} / ${record.region}`,
+    `What drifted: ${record.finding}`,
+    ...describeActor(record.actor),
+  ];
+  if (record.changes.length > 0) {
+    lines.push(
+      "",
+      "Change proposed:",
+      ...record.changes.map((c) => `  ${c.service}:${c.action} ${JSON.stringify(c.input)}`),
+    );
+  }
+  if (record.reasons.length > 0) {
+    lines.push("", "Why a person must decide:", ...record.reasons.map((reason) => `  - ${reason}`));
+  }
+  lines.push("", `Approval id: ${record.id} (expires ${record.expiresAt})`);
+  if (links.approveUrl) lines.push(`Approve: ${links.approveUrl}`);
+  if (links.rejectUrl) lines.push(`Reject: ${links.rejectUrl}`);
+  lines.push(
+    `Or from a terminal: driftwarden approve ${record.id}  /  driftwarden reject ${record.id} --reason "..."`,
+    "",
+    `Execution: ${record.executionId}`,
+  );
+  return {
+    subject,
+    message: lines.join("\n"),
+    attributes: {
+      severity: control.severity,
+      control: control.id,
+      outcome: "awaiting-approval",
+      account: record.account,
+      region: record.region,
+      kind: "reminder",
+    },
+  };
+}
+
+export interface ReminderRun {
+  reminded: string[];
+}
+
+export async function sendReminders(): Promise<ReminderRun> {
+  const res = resources();
+  const at = now();
+  const store = { table: res.approvalsTable, region: res.region };
+  const pending = await listApprovals(store, "pending");
+  const reminded: string[] = [];
+  const failures: string[] = [];
+  for (const record of pending.filter((r) => needsReminder(r, at))) {
+    if (!(await claimReminder(store, record.id, at))) continue;
+    try {
+      const links = approvalLinks(res, record.id, new Date(record.expiresAt));
+      await publishNotification(res, buildReminder(record, links, at));
+      reminded.push(record.id);
+    } catch (error) {
+      await releaseReminder(store, record.id);
+      logger.error("approval reminder not sent", { approvalId: record.id, error });
+      failures.push(`${record.id} (${record.resource}): ${(error as Error).message}`);
+    }
+  }
+  if (reminded.length > 0) logger.info("approval reminders sent", { approvalIds: reminded });
+  if (failures.length > 0) {
+    // Fails the scheduled run so its retry and alarms see it; the claims were released for the next run.
+    throw new ApprovalError(`approval reminders not sent: ${failures.join("; ")}`);
+  }
+  return { reminded };
+}
+
+/** Run by a schedule (infra), and by the local runtime as its clock passes reminder points. */
+export const handler = lambda(async () => sendReminders());
