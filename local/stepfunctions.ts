@@ -326,7 +326,6 @@ export class LocalStepFunctions {
         },
       };
       this.parked.set(token, task);
-      execution.busy = false;
       execution.waitingOn = stateName;
       const timeoutSeconds = this.timeouts.get(stateName) ?? 31_536_000;
       const due = new Date(this.options.timers.now().getTime() + timeoutSeconds * 1000);
@@ -351,9 +350,19 @@ export class LocalStepFunctions {
             Payload: unknown;
           };
           const encoded = Buffer.from(token).toString("base64url");
-          // The task is waiting from the moment it starts, whatever the function does.
+          // The token is valid (and its timeout runs) from the moment the task starts, as in AWS.
           const waiting = this.waitForToken(execution, name, encoded);
-          await this.invoke(params.FunctionName, params.Payload);
+          // A decision or timeout can land while the function still runs; its rejection is awaited below.
+          waiting.catch(() => undefined);
+          try {
+            await this.invoke(params.FunctionName, params.Payload);
+          } catch (error) {
+            // The function failed: the task fails with its error and the token is no longer valid.
+            this.parked.get(encoded)?.reject(error as Error);
+            throw error;
+          }
+          // Only now is the execution idle: nothing more happens until someone decides or time passes.
+          if (this.parked.has(encoded)) execution.busy = false;
           return waiting;
         };
       } else {
