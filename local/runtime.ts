@@ -376,7 +376,7 @@ export class LocalRuntime {
       } else if ("reject" in step) {
         await this.decide("rejected", step.reject.by, { reason: step.reject.reason });
       } else if ("advance" in step) {
-        this.clock.advance(step.advance);
+        await this.advance(step.advance);
       } else if ("sweep" in step) {
         await this.sweep(index);
       }

@@ -154,7 +154,7 @@ function alreadyDecided(record: ApprovalRecord): FunctionUrlResult {
     messagePage(
       "Already decided",
       [
-        `This request was already decided: ${decisionSummary(record)}.`,
+        `This request was ${decisionSummary(record)}.`,
         "Nothing was changed by opening or submitting this page again.",
       ],
       `<h2>The request</h2>\n${approvalDetails(record, controlLabel(record.control), now())}`,

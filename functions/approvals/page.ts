@@ -187,10 +187,9 @@ export function messagePage(title: string, paragraphs: string[], details?: strin
   );
 }
 
-/** "approved by X at T": the words both the page and the replayed POST use. */
+/** "already decided by X: approved at T (via web)", for a reopened link and a replayed POST alike. */
 export function decisionSummary(record: ApprovalRecord): string {
-  const by = record.decidedBy ? ` by ${record.decidedBy}` : "";
   const at = record.decidedAt ? ` at ${record.decidedAt}` : "";
   const via = record.decidedVia?.channel ? ` (via ${record.decidedVia.channel})` : "";
-  return `${record.status}${by}${at}${via}`;
+  return `already decided by ${record.decidedBy ?? "someone"}: ${record.status}${at}${via}`;
 }

@@ -60,7 +60,10 @@ describe("audit trail", () => {
     const first = record();
 
     // Act
-    const results = [await writeAudit(options, first), await writeAudit(options, { ...first, at: "2026-03-01T09:05:00Z" })];
+    const results = [
+      await writeAudit(options, first),
+      await writeAudit(options, { ...first, at: "2026-03-01T09:05:00Z" }),
+    ];
 
     // Assess
     expect(results).toEqual(["written", "exists"]);
@@ -75,7 +78,11 @@ describe("audit trail", () => {
     await writeAudit(options, waiting);
 
     // Act
-    const final = await writeAudit(options, { ...waiting, outcome: "fixed", decision: { kind: "approved", by: "oncall" } });
+    const final = await writeAudit(options, {
+      ...waiting,
+      outcome: "fixed",
+      decision: { kind: "approved", by: "oncall" },
+    });
 
     // Assess
     expect(final).toBe("written");

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { metadata as albMetadata } from "../../functions/controls/alb-http-to-https-redirect/metadata.js";
 import { metadata as cloudfrontMetadata } from "../../functions/controls/cloudfront-tls-to-origin/metadata.js";
-import { buildNotification, type NotificationFacts, sanitizeSubject } from "../../functions/notify/message.js";
+import {
+  buildNotification,
+  type NotificationFacts,
+  sanitizeSubject,
+} from "../../functions/notify/message.js";
 import { outcomes } from "../../functions/workflow/types.js";
 
 const listener =
@@ -103,7 +107,10 @@ describe("notifications", () => {
   it("names an unknown actor when the sweep found the drift", () => {
     // Prepare / Act
     const base = facts();
-    const { message } = buildNotification({ ...base, input: { ...base.input, actor: null, trigger: "sweep" } });
+    const { message } = buildNotification({
+      ...base,
+      input: { ...base.input, actor: null, trigger: "sweep" },
+    });
 
     // Assess
     expect(message).toContain("Changed by: unknown");

@@ -75,12 +75,17 @@ async function outcomes(rt: LocalRuntime) {
   return { report, outcomes: report.executions.map((e) => e.outcome) };
 }
 
-function shopDefaultAction(report: Awaited<ReturnType<LocalRuntime["report"]>>) {
-  const listener = (
-    report.state.elbv2?.listeners as { ListenerArn: string; DefaultActions: { Type: string }[] }[]
-  ).find((l) => l.ListenerArn === shop.httpListener);
-  return listener?.DefaultActions[0]?.Type;
+type Report = Awaited<ReturnType<LocalRuntime["report"]>>;
+
+function defaultActionType(report: Report, listenerArn: string): string | undefined {
+  const listeners = (report.state.elbv2?.listeners ?? []) as {
+    ListenerArn: string;
+    DefaultActions: { Type: string }[];
+  }[];
+  return listeners.find((l) => l.ListenerArn === listenerArn)?.DefaultActions[0]?.Type;
 }
+
+const shopDefaultAction = (report: Report) => defaultActionType(report, shop.httpListener);
 
 describe("remediation workflow branches", () => {
   it("fixes low-risk drift automatically, verifies it, audits and notifies", async () => {
@@ -142,10 +147,7 @@ describe("remediation workflow branches", () => {
     // Assess
     const { report, outcomes: seen } = await outcomes(rt);
     expect(seen).toEqual([outcome]);
-    const after = (
-      report.state.elbv2?.listeners as { ListenerArn: string; DefaultActions: { Type: string }[] }[]
-    ).find((l) => l.ListenerArn === listener);
-    expect(after?.DefaultActions[0]?.Type).toBe(finalAction);
+    expect(defaultActionType(report, listener)).toBe(finalAction);
     expect(report.approvals).toMatchObject([{ status: decision, by: "oncall@example.com" }]);
     expect(report.audit).toMatchObject([{ outcome, decision: { kind: decision, by: "oncall@example.com" } }]);
     expect(report.notifications.map((n) => n.attributes.outcome)).toEqual(["awaiting-approval", outcome]);

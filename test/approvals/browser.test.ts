@@ -1,0 +1,89 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, outcomes, startHarness } from "./support.js";
+
+/**
+ * A new on-call engineer gets the approval email, opens the approve link in a
+ * real browser, reads what is asked, enters their name and approves.
+ */
+const screenshots = fileURLToPath(new URL("../../test-results/", import.meta.url));
+
+let browser: Browser;
+let harness: Harness;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  mkdirSync(screenshots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await harness?.close();
+});
+
+describe("approving from a browser", () => {
+  it("opens the emailed link, shows the request, approves it; the workflow ends fixed", async () => {
+    // Prepare
+    harness = await startHarness();
+    const report = await harness.runtime.report("emailed");
+    const email = report.notifications.find((n) => n.subject.includes("APPROVAL NEEDED"));
+    const approveUrl = /^Approve: (\S+)$/m.exec(email?.message ?? "")?.[1];
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+
+    // Act
+    await page.goto(approveUrl ?? "about:blank");
+    const heading = await page.getByRole("heading", { level: 1 }).textContent();
+    const details = await page.locator("dl").textContent();
+    await page.screenshot({ path: `${screenshots}approval-page.png`, fullPage: true });
+    await page.getByLabel(/your name or email/i).fill("dana@example.com");
+    await page.getByRole("button", { name: /approve this fix/i }).click();
+    await page.getByRole("heading", { name: "Approved" }).waitFor();
+    const confirmation = await page.locator("main").textContent();
+    await page.screenshot({ path: `${screenshots}approval-approved.png`, fullPage: true });
+    await context.close();
+    await harness.runtime.settle();
+    const after = await harness.runtime.report("approved in a browser");
+
+    // Assess
+    expect(heading).toBe("Approve this fix?");
+    for (const fact of [
+      "alb-http-to-https-redirect (ELB.1)",
+      harness.approval.resource,
+      "arn:aws:sts::111122223333:assumed-role/Admin/carol",
+      "Source IP: 203.0.113.24",
+      "User agent: AWS Internal",
+      "load balancer intranet has no HTTPS listener",
+      "elbv2:ModifyListener",
+      '"Protocol": "HTTPS"',
+      harness.approval.expiresAt,
+    ]) {
+      expect(details ?? "").toContain(fact);
+    }
+    expect(confirmation ?? "").toContain("Approved by dana@example.com");
+    expect(await harness.record()).toMatchObject({
+      status: "approved",
+      decidedBy: "dana@example.com",
+      decidedVia: { channel: "web", sourceIp: "127.0.0.1", userAgent: expect.stringContaining("Chrome") },
+    });
+    expect(outcomes(after)).toEqual(["fixed"]);
+    expect(after.calls.map((c) => c.action)).toEqual(["ModifyListener"]);
+  });
+});
