@@ -22,7 +22,7 @@ import { stepHandlers } from "../functions/workflow/handlers.js";
 import type { Outcome, WorkflowInput } from "../functions/workflow/types.js";
 import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
 import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
-import { routeEvent, unmatchedReason } from "./router/router.js";
+import { malformedReason, routeEvent, unmatchedReason } from "./router/router.js";
 import { SandboxAccount } from "./sandbox/account.js";
 import { SandboxClock } from "./sandbox/clock.js";
 import { assumedRole, iamUser, type SandboxIdentity } from "./sandbox/identity.js";
@@ -227,7 +227,14 @@ export class LocalRuntime {
     let results: IntakeResult[] = [];
     if (matched.length === 0) {
       const reason = unmatchedReason(envelope, remediatorRoleArn(this.options.config, this.options.account));
-      this.ignored.push({ event: eventId, reason, detail: "no event rule matched" });
+      if (reason === "malformed") {
+        // EventBridge would not have delivered it; a scenario can, and it must be accounted for.
+        const detail = malformedReason(envelope) ?? "not a well-formed event";
+        this.ignored.push({ event: eventId, reason, detail });
+        this.errors.push({ step: step ?? 0, message: `event ${eventId} rejected: ${detail}` });
+      } else {
+        this.ignored.push({ event: eventId, reason, detail: "no event rule matched" });
+      }
     } else {
       try {
         // EventBridge invokes the intake function once per matching rule target; the rules do not overlap.
@@ -334,15 +341,17 @@ export class LocalRuntime {
 
   async advance(duration: string): Promise<void> {
     const end = this.clock.now().getTime() + durationSeconds(duration, "advance") * 1000;
-    // Deployed, a schedule runs the reminder function; here it runs at each reminder point the clock passes,
-    // so a jump past an approval's 75% point reminds before the timeout fires.
+    // Time moves from one due moment to the next, and the pipeline settles at each, so what a
+    // timeout sets off is recorded at the moment it fell due, not at the end of the jump.
+    // Deployed, a schedule runs the reminder function; here it runs at each reminder point the
+    // clock passes, so a jump past an approval's 75% point reminds before the timeout fires.
     for (;;) {
       const current = this.clock.now().getTime();
-      const due = (await this.pendingApprovals())
+      const reminders = (await this.pendingApprovals())
         .filter((approval) => !approval.reminded)
-        .map((approval) => reminderDueAt(approval).getTime())
-        .filter((at) => at > current && at <= end)
-        .sort((a, b) => a - b)[0];
+        .map((approval) => reminderDueAt(approval).getTime());
+      const timers = this.clock.pending().map((at) => at.getTime());
+      const due = [...reminders, ...timers].filter((at) => at > current && at <= end).sort((a, b) => a - b)[0];
       if (due === undefined) break;
       this.clock.advanceTo(new Date(due));
       await this.settle();
