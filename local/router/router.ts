@@ -1,6 +1,6 @@
 import type { EventRule } from "../../functions/events/patterns.js";
-import { cloudTrailExclusion } from "../../functions/intake/classify.js";
-import { cloudTrailDetailSchema, detailTypes } from "../../functions/intake/schemas.js";
+import { cloudTrailExclusion, describeIssues } from "../../functions/intake/classify.js";
+import { cloudTrailDetailSchema, detailTypes, envelopeSchema } from "../../functions/intake/schemas.js";
 import { compilePattern } from "./match.js";
 
 /**
@@ -32,14 +32,16 @@ export function routeEvent(
   return { matched };
 }
 
-export type UnmatchedReason = "own-change" | "failed-call" | "not-relevant";
+export type UnmatchedReason = "own-change" | "failed-call" | "not-relevant" | "malformed";
 
 /**
  * Why no rule took an event. The CloudTrail patterns exclude failed calls and
- * the remediator's own changes on purpose; those get their precise reason so
- * every delivered event is accounted for, everything else is not-relevant.
+ * the remediator's own changes on purpose; those get their precise reason, as
+ * does input that is not a well-formed event (see malformedReason), so every
+ * delivered event is accounted for; everything else is not-relevant.
  */
 export function unmatchedReason(envelope: unknown, remediatorRoleArn: string): UnmatchedReason {
+  if (malformedReason(envelope) !== undefined) return "malformed";
   if (!isRecord(envelope) || envelope["detail-type"] !== detailTypes.cloudTrail) return "not-relevant";
   const detail = cloudTrailDetailSchema.safeParse(envelope.detail);
   if (!detail.success) return "not-relevant";
@@ -47,6 +49,26 @@ export function unmatchedReason(envelope: unknown, remediatorRoleArn: string): U
   return exclusion?.reason === "failed-call" || exclusion?.reason === "own-change"
     ? exclusion.reason
     : "not-relevant";
+}
+
+/**
+ * What is wrong with input that is not a well-formed event, naming the field
+ * (as intake names it), or undefined for a well-formed one. Malformed: an
+ * envelope intake's schema rejects (no detail-type, source, id...), a detail
+ * that is not a JSON object (EventBridge only carries objects), and a
+ * CloudTrail record that does not parse (no eventName, eventSource...).
+ */
+export function malformedReason(envelope: unknown): string | undefined {
+  const parsed = envelopeSchema.safeParse(envelope);
+  if (!parsed.success) return describeIssues(parsed.error);
+  const { detail } = parsed.data;
+  if (!isRecord(detail))
+    return `detail: must be a JSON object, got ${detail === null ? "null" : typeof detail}`;
+  if (parsed.data["detail-type"] === detailTypes.cloudTrail) {
+    const trail = cloudTrailDetailSchema.safeParse(detail);
+    if (!trail.success) return describeIssues(trail.error, ["detail"]);
+  }
+  return undefined;
 }
 
 function matcherOf(rule: EventRule): (event: unknown) => boolean {

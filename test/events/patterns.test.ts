@@ -361,13 +361,27 @@ describe("unmatchedReason", () => {
       reason: "not-relevant",
     },
     { name: "a Config item", event: fixtureEvent("config-item-change-listener"), reason: "not-relevant" },
-    { name: "something that is not an event", event: "nonsense", reason: "not-relevant" },
+    { name: "something that is not an event", event: "nonsense", reason: "malformed" },
     {
       name: "a CloudTrail event whose detail does not parse",
       event: variant("elbv2-modify-listener", (e) => {
         e.detail.eventName = 1;
       }),
-      reason: "not-relevant",
+      reason: "malformed",
+    },
+    {
+      name: "an envelope without detail-type",
+      event: variant("elbv2-modify-listener", (e) => {
+        delete (e as Record<string, unknown>)["detail-type"];
+      }),
+      reason: "malformed",
+    },
+    {
+      name: "a detail that is a JSON string, not an object",
+      event: variant("elbv2-modify-listener", (e) => {
+        (e as Record<string, unknown>).detail = JSON.stringify(e.detail);
+      }),
+      reason: "malformed",
     },
   ])("$name -> $reason", ({ event, reason }) => {
     // Act
