@@ -351,7 +351,9 @@ export class LocalRuntime {
         .filter((approval) => !approval.reminded)
         .map((approval) => reminderDueAt(approval).getTime());
       const timers = this.clock.pending().map((at) => at.getTime());
-      const due = [...reminders, ...timers].filter((at) => at > current && at <= end).sort((a, b) => a - b)[0];
+      const due = [...reminders, ...timers]
+        .filter((at) => at > current && at <= end)
+        .sort((a, b) => a - b)[0];
       if (due === undefined) break;
       this.clock.advanceTo(new Date(due));
       await this.settle();
