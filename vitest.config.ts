@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // Handlers log every step in JSON; in tests only errors are worth reading.
+    env: { POWERTOOLS_LOG_LEVEL: "ERROR" },
   },
 });

@@ -85,6 +85,17 @@ function describe(error: z.ZodError, prefix: string): string {
   return `${path || "scenario"}: ${issue?.message ?? "invalid"}`;
 }
 
+/** The home region plus every region an ELBv2 resource of the state lives in (from its ARN). */
+function regionsOf(state: unknown, home: string): string[] {
+  const regions = new Set([home]);
+  const elbv2 = (state as { elbv2?: { loadBalancers?: { LoadBalancerArn?: string }[] } }).elbv2;
+  for (const lb of elbv2?.loadBalancers ?? []) {
+    const region = lb.LoadBalancerArn?.split(":")[3];
+    if (region) regions.add(region);
+  }
+  return [...regions].sort();
+}
+
 /** Validates a parsed scenario document; the error names the offending field. */
 export function parseScenario(raw: unknown): Scenario {
   if (!isPlainObject(raw)) throw new ScenarioError("scenario: must be a JSON object");
@@ -106,6 +117,8 @@ export function parseScenario(raw: unknown): Scenario {
   });
   const defaults = {
     homeRegion: parsed.data.region,
+    // The sandbox account is watched wherever it has resources, as a deployment covering it would be.
+    watchedRegions: regionsOf(parsed.data.state, parsed.data.region),
     remediatorRoleArn: `arn:aws:iam::${parsed.data.account}:role/driftwarden-remediator`,
   };
   let config: DriftwardenConfig;
