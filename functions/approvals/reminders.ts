@@ -5,7 +5,15 @@ import { ApprovalError, UnknownControlError } from "../lib/errors.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
-import { describeActor, type Notification, resourceLabel, sanitizeSubject } from "../notify/message.js";
+import {
+  approvalLines,
+  changeLines,
+  describeActor,
+  type Notification,
+  resourceLabel,
+  riskLines,
+  sanitizeSubject,
+} from "../notify/message.js";
 import { publishNotification } from "../notify/publish.js";
 import { approvalLinks } from "./links.js";
 import { type ApprovalRecord, claimReminder, listApprovals, releaseReminder } from "./store.js";
@@ -72,21 +80,10 @@ export function buildReminder(
     `What drifted: ${record.finding}`,
     ...describeActor(record.actor),
   ];
-  if (record.changes.length > 0) {
-    lines.push(
-      "",
-      "Change proposed:",
-      ...record.changes.map((c) => `  ${c.service}:${c.action} ${JSON.stringify(c.input)}`),
-    );
-  }
-  if (record.reasons.length > 0) {
-    lines.push("", "Why a person must decide:", ...record.reasons.map((reason) => `  - ${reason}`));
-  }
-  lines.push("", `Approval id: ${record.id} (expires ${record.expiresAt})`);
-  if (links.approveUrl) lines.push(`Approve: ${links.approveUrl}`);
-  if (links.rejectUrl) lines.push(`Reject: ${links.rejectUrl}`);
   lines.push(
-    `Or from a terminal: driftwarden approve ${record.id}  /  driftwarden reject ${record.id} --reason "..."`,
+    ...changeLines(record.changes, false),
+    ...riskLines(record.reasons),
+    ...approvalLines({ id: record.id, expiresAt: record.expiresAt, ...links }),
     "",
     `Execution: ${record.executionId}`,
   );

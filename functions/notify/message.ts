@@ -71,8 +71,31 @@ export function describeActor(actor: Actor | null): string[] {
   return lines;
 }
 
-function describeChanges(changes: Change[]): string[] {
-  return changes.map((change) => `  ${change.service}:${change.action} ${JSON.stringify(change.input)}`);
+/** The exact calls, one per line, under a heading that says whether they were made or proposed. */
+export function changeLines(changes: Change[], made: boolean): string[] {
+  if (changes.length === 0) return [];
+  return [
+    "",
+    made ? "Change made:" : "Change proposed:",
+    ...changes.map((change) => `  ${change.service}:${change.action} ${JSON.stringify(change.input)}`),
+  ];
+}
+
+export function riskLines(reasons: string[]): string[] {
+  if (reasons.length === 0) return [];
+  return ["", "Why a person must decide:", ...reasons.map((reason) => `  - ${reason}`)];
+}
+
+/** Where and how on-call decides: the signed links and the CLI commands. */
+export function approvalLines(approval: NonNullable<NotificationFacts["approval"]>): string[] {
+  const lines = ["", `Approval id: ${approval.id} (expires ${approval.expiresAt})`];
+  if (approval.pageUrl) lines.push(`Review and decide: ${approval.pageUrl}`);
+  if (approval.approveUrl) lines.push(`Approve: ${approval.approveUrl}`);
+  if (approval.rejectUrl) lines.push(`Reject: ${approval.rejectUrl}`);
+  lines.push(
+    `Or from a terminal: driftwarden approve ${approval.id}  /  driftwarden reject ${approval.id} --reason "..."`,
+  );
+  return lines;
 }
 
 const outcomeSentence: Record<Outcome, string> = {
@@ -108,31 +131,14 @@ export function buildNotification(facts: NotificationFacts): Notification {
     ...describeActor(input.actor),
     `Reported at: ${input.eventTime} (trigger: ${input.trigger})`,
   ];
-  if (facts.changes.length > 0) {
-    lines.push(
-      "",
-      facts.changesMade ? "Change made:" : "Change proposed:",
-      ...describeChanges(facts.changes),
-    );
-  }
-  if (facts.riskReasons.length > 0) {
-    lines.push("", "Why a person must decide:", ...facts.riskReasons.map((reason) => `  - ${reason}`));
-  }
+  lines.push(...changeLines(facts.changes, facts.changesMade), ...riskLines(facts.riskReasons));
   if (facts.decision && facts.decision.kind !== "none") {
     const by = facts.decision.by ? ` by ${facts.decision.by}` : "";
     const at = facts.decision.at ? ` at ${facts.decision.at}` : "";
     const reason = facts.decision.reason ? ` (reason: ${facts.decision.reason})` : "";
     lines.push("", `Decision: ${facts.decision.kind}${by}${at}${reason}`);
   }
-  if (facts.approval) {
-    lines.push("", `Approval id: ${facts.approval.id} (expires ${facts.approval.expiresAt})`);
-    if (facts.approval.pageUrl) lines.push(`Review and decide: ${facts.approval.pageUrl}`);
-    if (facts.approval.approveUrl) lines.push(`Approve: ${facts.approval.approveUrl}`);
-    if (facts.approval.rejectUrl) lines.push(`Reject: ${facts.approval.rejectUrl}`);
-    lines.push(
-      `Or from a terminal: driftwarden approve ${facts.approval.id}  /  driftwarden reject ${facts.approval.id} --reason "..."`,
-    );
-  }
+  if (facts.approval) lines.push(...approvalLines(facts.approval));
   if (facts.error) lines.push("", `Error: ${facts.error.name}: ${facts.error.message}`);
   if (facts.notes?.length) lines.push("", ...facts.notes);
   lines.push("", `Outcome: ${outcome}`, `Audit id: ${facts.auditId}`, `Execution: ${facts.executionId}`);
