@@ -31,6 +31,12 @@ export interface ControlMetadata {
       /** CloudTrail `eventSource`, e.g. "elasticloadbalancing.amazonaws.com". */
       eventSource: string;
       eventNames: string[];
+      /**
+       * The service records calls made through a dated API version with that version appended
+       * to eventName (CloudFront: UpdateDistribution2019_03_26, as in the CloudFront guide's
+       * sample record UpdateDistribution2014_01_31): such names trigger like the plain ones.
+       */
+      datedEventNames?: boolean;
       /** Where the service's CloudTrail events reach EventBridge: every watched region, or only us-east-1. */
       delivery: "regional" | "us-east-1";
     };

@@ -109,17 +109,24 @@ function cloudTrailRule(
   remediatorRoleArn: string,
 ): EventRule | undefined {
   // One branch per CloudTrail eventSource keeps each service's event names to that service.
-  const bySource = new Map<string, { source: string; eventNames: Set<string> }>();
+  const bySource = new Map<string, { source: string; eventNames: Set<string>; dated: Set<string> }>();
   for (const control of controls) {
     const trail = control.metadata.triggers.cloudTrail;
-    const entry = bySource.get(trail.eventSource) ?? { source: trail.source, eventNames: new Set<string>() };
-    for (const eventName of trail.eventNames) entry.eventNames.add(eventName);
+    const entry = bySource.get(trail.eventSource) ?? {
+      source: trail.source,
+      eventNames: new Set<string>(),
+      dated: new Set<string>(),
+    };
+    for (const eventName of trail.eventNames) {
+      entry.eventNames.add(eventName);
+      if (trail.datedEventNames) entry.dated.add(eventName);
+    }
     bySource.set(trail.eventSource, entry);
   }
   if (bySource.size === 0) return undefined;
-  const branches = [...bySource.entries()].map(([eventSource, { eventNames }]) => ({
+  const branches = [...bySource.entries()].map(([eventSource, { eventNames, dated }]) => ({
     eventSource: [eventSource],
-    eventName: [...eventNames].sort(),
+    eventName: [...[...eventNames].sort(), ...[...dated].sort().map(datedEventNameWildcard)],
   }));
   const sources = unique([...bySource.values()].map((entry) => entry.source));
 
@@ -147,6 +154,15 @@ function cloudTrailRule(
       },
     },
   };
+}
+
+/**
+ * Matches the name CloudTrail records for a call through a dated API version
+ * (`UpdateDistribution2019_03_26`) and nothing else: the `2` keeps
+ * `UpdateDistributionWithStagingConfig` out of `UpdateDistribution`'s wildcard.
+ */
+export function datedEventNameWildcard(eventName: string): { wildcard: string } {
+  return { wildcard: `${eventName}2*_*_*` };
 }
 
 function unique<T>(values: T[]): T[] {

@@ -78,17 +78,19 @@ function classifyCloudTrail(
     return (
       trail.source === event.source &&
       trail.eventSource === detail.eventSource &&
-      trail.eventNames.includes(detail.eventName)
+      trail.eventNames.includes(triggerEventName(detail.eventName, trail))
     );
   });
-  if (matching.length === 0) {
+  const first = matching[0];
+  if (!first) {
     return ignored(event, "not-relevant", `${detail.eventSource} ${detail.eventName} concerns no control`);
   }
   return {
     kind: "trigger",
     trigger: {
       kind: "cloudtrail",
-      eventName: detail.eventName,
+      // Controls resolve targets by the plain operation name, whatever API version was called.
+      eventName: triggerEventName(detail.eventName, first.metadata.triggers.cloudTrail),
       eventSource: detail.eventSource,
       region: detail.awsRegion,
       account: detail.recipientAccountId ?? event.account,
@@ -189,6 +191,20 @@ function classifyCompliance(event: Envelope, { controls }: ClassifyOptions): Cla
     eventId: event.id,
     eventTime: detail.newEvaluationResult.resultRecordedTime ?? detail.notificationCreationTime ?? event.time,
   };
+}
+
+const datedSuffix = /\d{4}_\d{2}_\d{2}$/;
+
+/**
+ * The operation a CloudTrail eventName stands for: services with dated API
+ * versions (CloudFront) record a call through an older version as e.g.
+ * `UpdateDistribution2019_03_26`, which is still UpdateDistribution.
+ */
+export function triggerEventName(
+  eventName: string,
+  trail: Pick<AnyControl["metadata"]["triggers"]["cloudTrail"], "datedEventNames">,
+): string {
+  return trail.datedEventNames ? eventName.replace(datedSuffix, "") : eventName;
 }
 
 /** Lowercase with `-` separators: managed rule identifiers are UPPER_SNAKE, deployed rule names kebab. */

@@ -68,6 +68,8 @@ const MUTATING = [
   "UpdateDistribution",
   "CreateDistribution",
   "CreateDistributionWithTags",
+  "CopyDistribution",
+  "UpdateDistributionWithStagingConfig",
   "TagResource",
   "UntagResource",
 ] as const;
@@ -114,6 +116,10 @@ export class CloudFrontService implements SandboxService {
           tagItems(withTags.Tags, "DistributionConfigWithTags.Tags"),
         );
       }
+      case "CopyDistribution":
+        return this.copyDistribution(input);
+      case "UpdateDistributionWithStagingConfig":
+        return this.promote(input);
       case "TagResource":
         return this.tag(input);
       case "UntagResource":
@@ -180,6 +186,71 @@ export class CloudFrontService implements SandboxService {
     record.data.DistributionConfig = copy(config);
     this.changed(record);
     return { Distribution: this.distribution(record), ETag: record.data.ETag };
+  }
+
+  /**
+   * Continuous deployment: a new distribution with the primary's configuration
+   * under a new CallerReference. A staging copy gets no alternate domain names
+   * (CloudFront routes to it only through the primary's deployment policy).
+   */
+  private copyDistribution(input: Json): Json {
+    const primary = this.find(input.PrimaryDistributionId);
+    if (input.IfMatch !== undefined && input.IfMatch !== primary.data.ETag) {
+      throw modeled(
+        PreconditionFailed,
+        "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+        412,
+      );
+    }
+    if (typeof input.CallerReference !== "string" || input.CallerReference === "") {
+      throw modeled(InvalidArgument, "CallerReference is required");
+    }
+    const config = copy(primary.data.DistributionConfig);
+    config.CallerReference = input.CallerReference;
+    const staging = input.Staging === true;
+    config.Staging = staging;
+    if (staging) {
+      config.Aliases = { Quantity: 0 };
+      config.ContinuousDeploymentPolicyId = "";
+    }
+    if (typeof input.Enabled === "boolean") config.Enabled = input.Enabled;
+    return this.create(config, []);
+  }
+
+  /**
+   * Promotes a staging configuration: the primary takes the staging
+   * distribution's configuration but keeps its own CallerReference, aliases,
+   * continuous deployment policy and non-staging flag. IfMatch carries both
+   * ETags, "<primary>, <staging>".
+   */
+  private promote(input: Json): Json {
+    const primary = this.find(input.Id);
+    const staging = this.find(input.StagingDistributionId);
+    const ifMatch = typeof input.IfMatch === "string" ? input.IfMatch.split(",").map((t) => t.trim()) : [];
+    if (ifMatch.length !== 2 || ifMatch.some((t) => t === "")) {
+      throw modeled(
+        InvalidIfMatchVersion,
+        "The If-Match version is missing or not valid for the resource: give both ETags as '<primary>, <staging>'.",
+      );
+    }
+    if (ifMatch[0] !== primary.data.ETag || ifMatch[1] !== staging.data.ETag) {
+      throw modeled(
+        PreconditionFailed,
+        "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+        412,
+      );
+    }
+    const kept = primary.data.DistributionConfig;
+    const config = copy(staging.data.DistributionConfig);
+    config.CallerReference = kept.CallerReference;
+    config.Staging = false;
+    for (const field of ["Aliases", "ContinuousDeploymentPolicyId"]) {
+      if (kept[field] === undefined) delete config[field];
+      else config[field] = copy(kept[field]);
+    }
+    primary.data.DistributionConfig = validateConfig(config);
+    this.changed(primary);
+    return { Distribution: this.distribution(primary), ETag: primary.data.ETag };
   }
 
   private create(rawConfig: unknown, tags: StateTag[]): Json {

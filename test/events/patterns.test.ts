@@ -268,6 +268,27 @@ const cases: Array<{ name: string; event: Json; rule: string | null; region?: st
     }),
     rule: null,
   },
+  {
+    name: "UpdateDistribution recorded under a dated API version",
+    event: variant("cloudfront-update-distribution", (e) => {
+      e.detail.eventName = "UpdateDistribution2019_03_26";
+    }),
+    rule: "driftwarden-cloudtrail-us-east-1",
+  },
+  {
+    name: "a dated read-only call (GetDistributionConfig2019_03_26)",
+    event: variant("cloudfront-update-distribution", (e) => {
+      e.detail.eventName = "GetDistributionConfig2019_03_26";
+    }),
+    rule: null,
+  },
+  {
+    name: "a call whose name only starts like a watched one (UpdateDistributionTenant)",
+    event: variant("cloudfront-update-distribution", (e) => {
+      e.detail.eventName = "UpdateDistributionTenant";
+    }),
+    rule: null,
+  },
   // the Config item rule
   {
     name: "a Config item change",

@@ -55,6 +55,15 @@ describe("classify: triggers", () => {
       trigger: { kind: "cloudtrail", eventName: "UpdateDistribution", region: "us-east-1" },
     },
     {
+      name: "UpdateDistribution recorded under a dated API version (UpdateDistribution2019_03_26)",
+      event: variant("cloudfront-update-distribution", (e) => {
+        e.detail.eventName = "UpdateDistribution2019_03_26";
+      }),
+      control: cloudfrontMetadata.id,
+      source: "cloudtrail",
+      trigger: { kind: "cloudtrail", eventName: "UpdateDistribution", region: "us-east-1" },
+    },
+    {
       name: "Config item change with its configuration",
       event: fixtureEvent("config-item-change-listener"),
       control: albMetadata.id,

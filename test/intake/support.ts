@@ -76,6 +76,7 @@ export const cloudfrontMetadata: ControlMetadata = {
         "UpdateDistribution",
         "CopyDistribution",
       ],
+      datedEventNames: true,
       delivery: "us-east-1",
     },
     config: {

@@ -1,4 +1,5 @@
 import {
+  CopyDistributionCommand,
   CreateDistributionWithTagsCommand,
   type DistributionConfig,
   GetDistributionCommand,
@@ -13,9 +14,11 @@ import {
   NoSuchOrigin,
   PreconditionFailed,
   UpdateDistributionCommand,
+  UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
 import { clients } from "../../functions/lib/aws.js";
+import type { Mutation } from "../../local/sandbox/cloudtrail.js";
 import { DISTRIBUTION, failure, plugged } from "./helpers.js";
 
 const cloudfront = () => clients.cloudfront();
@@ -282,5 +285,124 @@ describe("CloudFront listing, tags and creation", () => {
     expect(second.DistributionList).toMatchObject({ IsTruncated: false, Quantity: 1, Marker: DISTRIBUTION });
     expect(second.DistributionList?.Items?.[0]?.Id).toBe(created.Distribution?.Id);
     expect(tags.Tags?.Items).toEqual([{ Key: "team", Value: "shop" }]);
+  });
+});
+
+describe("CloudFront continuous deployment (CopyDistribution, UpdateDistributionWithStagingConfig)", () => {
+  async function stagingCopy() {
+    const { etag } = await current();
+    const copied = await cloudfront().send(
+      new CopyDistributionCommand({
+        PrimaryDistributionId: DISTRIBUTION,
+        CallerReference: "staging-1",
+        Staging: true,
+        IfMatch: etag,
+      }),
+    );
+    return { id: copied.Distribution?.Id as string, etag: copied.ETag as string, copied };
+  }
+
+  it("copies the primary's configuration into a new staging distribution without aliases", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const { config } = await current();
+
+    // Act
+    const { id, copied } = await stagingCopy();
+
+    // Assess
+    expect(id).not.toBe(DISTRIBUTION);
+    expect(copied.Location).toBe(`https://cloudfront.amazonaws.com/2020-05-31/distribution/${id}`);
+    expect(copied.Distribution?.DistributionConfig).toMatchObject({
+      CallerReference: "staging-1",
+      Staging: true,
+      Aliases: { Quantity: 0 },
+      Origins: config.Origins,
+    });
+    // Its CloudTrail echo names the new distribution only in the response, as AWS records it.
+    const event = sandbox.cloudTrailEvent(sandbox.mutations.at(-1) as Mutation);
+    expect(event.detail).toMatchObject({
+      eventName: "CopyDistribution",
+      requestParameters: { primaryDistributionId: DISTRIBUTION, staging: true },
+      responseElements: { distribution: { id } },
+    });
+  });
+
+  it("refuses a copy against a stale primary ETag", async () => {
+    // Prepare
+    plugged();
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new CopyDistributionCommand({
+          PrimaryDistributionId: DISTRIBUTION,
+          CallerReference: "x",
+          IfMatch: "EOLD",
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(PreconditionFailed);
+  });
+
+  it("promotes the staging configuration but keeps the primary's identity fields", async () => {
+    // Prepare
+    plugged();
+    const { id, etag: stagingEtag } = await stagingCopy();
+    const staged = await cloudfront().send(new GetDistributionConfigCommand({ Id: id }));
+    const changed = httpsOnly(staged.DistributionConfig as DistributionConfig);
+    changed.Comment = "promoted";
+    const updated = await cloudfront().send(
+      new UpdateDistributionCommand({ Id: id, IfMatch: stagingEtag, DistributionConfig: changed }),
+    );
+    const before = await current();
+
+    // Act
+    const promoted = await cloudfront().send(
+      new UpdateDistributionWithStagingConfigCommand({
+        Id: DISTRIBUTION,
+        StagingDistributionId: id,
+        IfMatch: `${before.etag}, ${updated.ETag}`,
+      }),
+    );
+
+    // Assess
+    expect(promoted.ETag).not.toBe(before.etag);
+    expect(promoted.Distribution?.DistributionConfig).toMatchObject({
+      Comment: "promoted",
+      CallerReference: before.config.CallerReference,
+      Aliases: before.config.Aliases,
+      Staging: false,
+    });
+  });
+
+  it.each([
+    { name: "only the primary's ETag", ifMatch: (primary: string) => primary, error: InvalidIfMatchVersion },
+    {
+      name: "a stale staging ETag",
+      ifMatch: (primary: string) => `${primary}, EOLD`,
+      error: PreconditionFailed,
+    },
+  ])("refuses a promotion with $name", async ({ ifMatch, error: expected }) => {
+    // Prepare
+    plugged();
+    const { id } = await stagingCopy();
+    const { etag } = await current();
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateDistributionWithStagingConfigCommand({
+          Id: DISTRIBUTION,
+          StagingDistributionId: id,
+          IfMatch: ifMatch(etag),
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(expected);
   });
 });

@@ -83,7 +83,7 @@ describe("cloudfront-tls-to-origin through the workflow", () => {
     expect(report.executions).toMatchObject([{ control: "cloudfront-tls-to-origin", outcome: "fixed" }]);
     expect(report.notifications[0]?.attributes).toMatchObject({ outcome: "fixed", region: "us-east-1" });
     expect(report.notifications[0]?.message).toContain("propagation to every edge takes a few minutes");
-    const after = report.state.cloudfront?.distributions?.[0] as {
+    const after = report.state.cloudfront?.distributions?.[0] as unknown as {
       Status: string;
       DistributionConfig: typeof config;
     };

@@ -33,6 +33,14 @@ function applicationListeners(arns: (string | undefined)[]): string[] {
   return distinct(arns).filter((arn) => isListenerArn(arn) && isApplicationArn(arn));
 }
 
+/** The listeners of the rules a response lists (`{ rules: [{ ruleArn }] }`). */
+function listenerOfRules(response: unknown): (string | undefined)[] {
+  return list(response, "rules").map((r) => {
+    const ruleArn = text(r, "ruleArn");
+    return ruleArn ? listenerOfRule(ruleArn) : undefined;
+  });
+}
+
 async function httpListenersOfLoadBalancer(ctx: ControlContext, loadBalancerArn: string): Promise<string[]> {
   if (!isLoadBalancerArn(loadBalancerArn) || !isApplicationArn(loadBalancerArn)) return [];
   return httpListenerArnsOf(elbv2For(ctx, loadBalancerArn), loadBalancerArn);
@@ -56,28 +64,27 @@ async function fromCloudTrail(
         ? httpListenersOfLoadBalancer(ctx, loadBalancerArn)
         : [];
     }
+    // Each case falls back on the other half of the record: CloudTrail drops request parameters
+    // or response elements it finds too large, and the other half still names the resource.
     case "ModifyListener":
-      return applicationListeners([text(request, "listenerArn")]);
-    case "CreateRule":
       return applicationListeners([
-        text(request, "listenerArn") ??
-          list(response, "rules")
-            .map((r) => text(r, "ruleArn"))
-            .map((arn) => (arn ? listenerOfRule(arn) : undefined))
-            .find((arn) => arn !== undefined),
+        text(request, "listenerArn") ?? list(response, "listeners").map((l) => text(l, "listenerArn"))[0],
       ]);
+    case "CreateRule":
+      return applicationListeners([text(request, "listenerArn") ?? listenerOfRules(response)[0]]);
     case "ModifyRule":
     case "DeleteRule": {
       const ruleArn = text(request, "ruleArn");
-      return applicationListeners([ruleArn ? listenerOfRule(ruleArn) : undefined]);
+      return applicationListeners(ruleArn ? [listenerOfRule(ruleArn)] : listenerOfRules(response));
     }
-    case "SetRulePriorities":
-      return applicationListeners(
-        list(request, "rulePriorities").map((p) => {
-          const ruleArn = text(p, "ruleArn");
-          return ruleArn ? listenerOfRule(ruleArn) : undefined;
-        }),
-      );
+    case "SetRulePriorities": {
+      const requested = list(request, "rulePriorities").map((p) => {
+        const ruleArn = text(p, "ruleArn");
+        return ruleArn ? listenerOfRule(ruleArn) : undefined;
+      });
+      // A reorder can span listeners: every listener named in the request is re-checked.
+      return applicationListeners(requested.length > 0 ? requested : listenerOfRules(response));
+    }
     default:
       return [];
   }

@@ -18,13 +18,16 @@ export const metadata: ControlMetadata = {
         "CopyDistribution",
         "UpdateDistributionWithStagingConfig",
       ],
+      // Old SDKs call dated API versions, which CloudTrail records as e.g. UpdateDistribution2019_03_26.
+      datedEventNames: true,
       // CloudFront is a global service: its management events are delivered to EventBridge in us-east-1 only.
       delivery: "us-east-1",
     },
     config: {
       resourceTypes: ["AWS::CloudFront::Distribution"],
-      // The Config rules behind CloudFront.9/.10 are periodic: CloudTrail already catches the change faster.
-      managedRules: [],
+      // The rules behind CloudFront.9/.10 are periodic, so CloudTrail catches a change first; their
+      // NON_COMPLIANT results still re-check the distribution, a backstop for a missed event.
+      managedRules: ["CLOUDFRONT_TRAFFIC_TO_ORIGIN_ENCRYPTED", "CLOUDFRONT_NO_DEPRECATED_SSL_PROTOCOLS"],
     },
   },
   readActions: [

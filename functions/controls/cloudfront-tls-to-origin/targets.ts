@@ -16,7 +16,8 @@ function text(value: unknown): string | undefined {
 
 function idFromResponse(response: Record<string, unknown> | null): string | undefined {
   if (!response) return undefined;
-  const fromDistribution = text(record(response.distribution)?.id);
+  const distribution = record(response.distribution);
+  const fromDistribution = text(distribution?.id) ?? text(distribution?.aRN)?.split("/").at(-1);
   if (fromDistribution) return fromDistribution;
   const direct = text(response.id);
   if (direct) return direct;
@@ -30,14 +31,25 @@ export async function resolveTargets(trigger: Trigger, _ctx: ControlContext): Pr
   if (trigger.kind === "cloudtrail") {
     if (trigger.eventSource !== metadata.triggers.cloudTrail.eventSource) return [];
     let id: string | undefined;
-    if (idInRequest.has(trigger.eventName)) id = text(trigger.requestParameters?.id);
-    else if (idInResponse.has(trigger.eventName)) id = idFromResponse(trigger.responseElements);
+    // CloudTrail drops request parameters it finds too large (a big DistributionConfig); the
+    // response still names the distribution, so an update falls back on it.
+    if (idInRequest.has(trigger.eventName)) {
+      id = text(trigger.requestParameters?.id) ?? idFromResponse(trigger.responseElements);
+    } else if (idInResponse.has(trigger.eventName)) id = idFromResponse(trigger.responseElements);
     return id ? [distributionArn(trigger.account, id)] : [];
   }
   if (trigger.kind === "config-item") {
     if (!metadata.triggers.config.resourceTypes.includes(trigger.resourceType)) return [];
     if (trigger.arn) return [trigger.arn];
     return trigger.resourceId ? [distributionArn(trigger.account, trigger.resourceId)] : [];
+  }
+  if (trigger.kind === "compliance") {
+    // Config evaluates distributions by id (ARN in some rules); intake already matched the rule name.
+    if (!metadata.triggers.config.resourceTypes.includes(trigger.resourceType)) return [];
+    const id = trigger.resourceId.startsWith("arn:")
+      ? trigger.resourceId.split("/").at(-1)
+      : trigger.resourceId;
+    return id ? [distributionArn(trigger.account, id)] : [];
   }
   return [];
 }

@@ -115,6 +115,25 @@ describe("resolveTargets", () => {
       expected: [HTTP_LISTENER, INTRANET_LISTENER],
     },
     {
+      name: "ModifyListener whose request CloudTrail left out: the listener in the response",
+      trigger: cloudTrail("ModifyListener", null, {
+        listeners: [{ listenerArn: HTTP_LISTENER, port: 80, protocol: "HTTP" }],
+      }),
+      expected: [HTTP_LISTENER],
+    },
+    {
+      name: "ModifyRule whose request CloudTrail left out: the responded rule's listener",
+      trigger: cloudTrail("ModifyRule", null, { rules: [{ ruleArn: RULE_API, priority: "10" }] }),
+      expected: [HTTP_LISTENER],
+    },
+    {
+      name: "SetRulePriorities whose request CloudTrail left out: the listeners of the responded rules",
+      trigger: cloudTrail("SetRulePriorities", null, {
+        rules: [{ ruleArn: RULE_ACME }, { ruleArn: INTRANET_RULE }],
+      }),
+      expected: [HTTP_LISTENER, INTRANET_LISTENER],
+    },
+    {
       name: "ModifyListener of a network load balancer",
       trigger: cloudTrail("ModifyListener", { listenerArn: NLB_LISTENER }),
       expected: [],

@@ -89,6 +89,19 @@ describe("cloudfront-tls-to-origin targets", () => {
       response: { location: "https://cloudfront.amazonaws.com/2020-05-31/distribution/ELOCATION1" },
       expected: [arn("ELOCATION1")],
     },
+    {
+      // CloudTrail left out the oversized request; the response still names the distribution.
+      eventName: "UpdateDistribution",
+      request: null,
+      response: { distribution: { id: "ERESPONSE1", status: "InProgress" }, eTag: "E2" },
+      expected: [arn("ERESPONSE1")],
+    },
+    {
+      eventName: "CopyDistribution",
+      request: { primaryDistributionId: "ESOURCE" },
+      response: { distribution: { aRN: arn("EFROMARN1") } },
+      expected: [arn("EFROMARN1")],
+    },
     { eventName: "CreateDistribution", request: {}, response: null, expected: [] },
     { eventName: "UpdateDistribution", request: null, response: null, expected: [] },
     { eventName: "DeleteDistribution", request: { id: "EGONE" }, response: null, expected: [] },
@@ -165,22 +178,39 @@ describe("cloudfront-tls-to-origin targets", () => {
     expect(targets).toEqual(expected);
   });
 
-  it("ignores compliance changes (the control follows no managed rule)", async () => {
-    // Prepare
-    const trigger: Trigger = {
-      kind: "compliance",
-      configRuleName: "cloudfront-traffic-to-origin-encrypted",
-      resourceType: "AWS::CloudFront::Distribution",
+  it.each([
+    {
+      name: "Security Hub's CloudFront.9 rule, by id",
       resourceId: "E1",
-      region: "us-east-1",
-      account,
-      newCompliance: "NON_COMPLIANT",
-    };
+      resourceType: "AWS::CloudFront::Distribution",
+      expected: [arn("E1")],
+    },
+    {
+      name: "a rule evaluating by ARN",
+      resourceId: arn("E2"),
+      resourceType: "AWS::CloudFront::Distribution",
+      expected: [arn("E2")],
+    },
+    { name: "another resource type", resourceId: "E3", resourceType: "AWS::S3::Bucket", expected: [] },
+  ])(
+    "re-checks the distribution a NON_COMPLIANT result names: $name",
+    async ({ resourceId, resourceType, expected }) => {
+      // Prepare
+      const trigger: Trigger = {
+        kind: "compliance",
+        configRuleName: "securityhub-cloudfront-traffic-to-origin-encrypted-3f9a1c",
+        resourceType,
+        resourceId,
+        region: "us-east-1",
+        account,
+        newCompliance: "NON_COMPLIANT",
+      };
 
-    // Act
-    const targets = await resolveTargets(trigger, context());
+      // Act
+      const targets = await resolveTargets(trigger, context());
 
-    // Assess
-    expect(targets).toEqual([]);
-  });
+      // Assess
+      expect(targets).toEqual(expected);
+    },
+  );
 });
