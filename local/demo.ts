@@ -80,8 +80,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     if (text) line(`  [${shortName(event.execution)}] ${text}`);
   };
   const onEvent = (routed: RoutedEvent) => {
-    const detail = (routed.envelope.detail ?? {}) as { eventName?: string; userIdentity?: { arn?: string } };
-    const what = `${routed.envelope["detail-type"]}: ${detail.eventName ?? ""} by ${detail.userIdentity?.arn ?? "?"}`;
+    // The demo only delivers envelopes it built (or the pipeline's own echoes).
+    const envelope = routed.envelope as { "detail-type"?: string; detail?: Record<string, unknown> };
+    const detail = (envelope.detail ?? {}) as { eventName?: string; userIdentity?: { arn?: string } };
+    const what = `${envelope["detail-type"]}: ${detail.eventName ?? ""} by ${detail.userIdentity?.arn ?? "?"}`;
     if (routed.matchedRules.length === 0) {
       line(`  event ${what} -> no rule matched (driftwarden's own change or not relevant)`);
       return;

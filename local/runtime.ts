@@ -52,7 +52,8 @@ export interface RuntimeOptions {
 }
 
 export interface RoutedEvent {
-  envelope: Record<string, unknown>;
+  /** Whatever was delivered; an EventBridge envelope unless a scenario delivered garbage. */
+  envelope: unknown;
   step: number | null;
   matchedRules: string[];
   results: IntakeResult[];
@@ -88,7 +89,7 @@ export interface Report {
 }
 
 interface QueuedEvent {
-  envelope: Record<string, unknown>;
+  envelope: unknown;
   step: number | null;
 }
 
@@ -195,7 +196,8 @@ export class LocalRuntime {
     return iamUser(this.options.account, name, { sourceIp: "198.51.100.7", userAgent: "aws-cli/2.22.4" });
   }
 
-  deliver(envelope: Record<string, unknown>, step: number | null = null): void {
+  /** Anything can be delivered here (a scenario may deliver garbage); the pipeline accounts for it. */
+  deliver(envelope: unknown, step: number | null = null): void {
     this.queue.push({ envelope, step });
   }
 
@@ -222,8 +224,12 @@ export class LocalRuntime {
 
   private async route(event: QueuedEvent): Promise<void> {
     const { envelope, step } = event;
-    const eventId = typeof envelope.id === "string" ? envelope.id : "(no id)";
-    const matched = routeEvent(envelope, this.rules, { region: String(envelope.region ?? "") }).matched;
+    const fields = (typeof envelope === "object" && envelope !== null ? envelope : {}) as Record<
+      string,
+      unknown
+    >;
+    const eventId = typeof fields.id === "string" ? fields.id : "(no id)";
+    const matched = routeEvent(envelope, this.rules, { region: String(fields.region ?? "") }).matched;
     let results: IntakeResult[] = [];
     if (matched.length === 0) {
       const reason = unmatchedReason(envelope, remediatorRoleArn(this.options.config, this.options.account));

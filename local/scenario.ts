@@ -31,7 +31,10 @@ export const stepSchema = z.union([
       input: z.record(z.string(), z.unknown()).default({}),
     }),
   }),
-  z.object({ event: z.record(z.string(), z.unknown()) }),
+  // Any JSON at all: a malformed event is the pipeline's to reject (and report), not the scenario's.
+  z.custom<{ event: unknown }>((value) => isPlainObject(value) && "event" in value, {
+    message: 'must be {"event": <EventBridge envelope>}',
+  }),
   z.object({ approve: z.object({ by: z.string().min(1) }) }),
   z.object({ reject: z.object({ by: z.string().min(1), reason: z.string().default("") }) }),
   z.object({ advance: isoDuration }),
