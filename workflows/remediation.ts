@@ -29,12 +29,14 @@ export interface RemediationOptions {
   approvalTimeoutSeconds: number;
 }
 
-/** Errors AWS services use for throttling, as Lambda reports them (error.name). */
+/** Errors AWS services use for throttling (ELBv2, CloudFront, SNS, DynamoDB), as Lambda reports them (error.name). */
 export const throttlingErrors = [
   "Throttling",
   "ThrottlingException",
+  "ThrottledException",
   "TooManyRequestsException",
   "RequestLimitExceeded",
+  "ProvisionedThroughputExceededException",
   "Lambda.TooManyRequestsException",
 ];
 

@@ -320,3 +320,20 @@ describe("remediation workflow branches", () => {
     expect(suspended?.message).toContain("assumed-role/Admin/alice");
   });
 });
+
+describe("recording outcomes", () => {
+  it("retries the email when SNS throttles, so the outcome is still notified once", async () => {
+    // Prepare
+    const rt = await start();
+    rt.sandbox.throttle({ service: "sns", action: "Publish", times: 2 });
+
+    // Act
+    await driftShop(rt);
+
+    // Assess
+    const { report, outcomes: seen } = await outcomes(rt);
+    expect(seen).toEqual(["fixed"]);
+    expect(report.notifications.map((n) => n.attributes.outcome)).toEqual(["fixed"]);
+    expect(report.audit).toHaveLength(1);
+  });
+});
