@@ -15,6 +15,7 @@ import {
   remediatorRoleArn,
 } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
+import { ApprovalError, DriftwardenError } from "../functions/lib/errors.js";
 import { type DriftwardenResources, useResources } from "../functions/lib/resources.js";
 import { approvalsTable, auditTable, eventsTable, fixHistoryTable, tables } from "../functions/lib/tables.js";
 import { useProbe } from "../functions/workflow/context.js";
@@ -205,7 +206,9 @@ export class LocalRuntime {
   async settle(): Promise<void> {
     for (let round = 0; ; round++) {
       if (round > 100_000)
-        throw new Error("the local pipeline did not settle: an execution or event loop never ends");
+        throw new DriftwardenError(
+          "the local pipeline did not settle: an execution or event loop never ends",
+        );
       const next = this.queue.shift();
       if (next) {
         await this.route(next);
@@ -322,7 +325,7 @@ export class LocalRuntime {
     const pending = await this.pendingApprovals();
     const target = options.id ? pending.find((a) => a.id === options.id) : pending[0];
     if (!target) {
-      throw new Error(
+      throw new ApprovalError(
         options.id ? `no pending approval ${options.id}` : "there is no pending approval to decide",
       );
     }
