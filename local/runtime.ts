@@ -313,8 +313,21 @@ export class LocalRuntime {
     return results;
   }
 
+  /**
+   * Oldest first. The sandbox clock stands still within a step, so approvals requested in
+   * the same step tie on createdAt; the order their executions started breaks the tie.
+   */
   async pendingApprovals(): Promise<ApprovalRecord[]> {
-    return listApprovals({ table: this.resources.approvalsTable, region: this.resources.region }, "pending");
+    const pending = await listApprovals(
+      { table: this.resources.approvalsTable, region: this.resources.region },
+      "pending",
+    );
+    const started = [...this.sfn.executions.values()].map((execution) => execution.arn);
+    return pending.sort(
+      (a, b) =>
+        a.createdAt.localeCompare(b.createdAt) ||
+        started.indexOf(a.executionId) - started.indexOf(b.executionId),
+    );
   }
 
   async decide(

@@ -337,3 +337,24 @@ describe("recording outcomes", () => {
     expect(report.audit).toHaveLength(1);
   });
 });
+
+describe("several approvals at once", () => {
+  it("decides the oldest request first, in the order the drifts happened", async () => {
+    // Prepare: two risky drifts in one go (the same sandbox instant)
+    const rt = await start();
+    const first = await httpOnlyIntranet(rt);
+    await rt.call("elbv2", "DeleteListener", { ListenerArn: shop.httpsListener });
+    await driftShop(rt);
+
+    // Act
+    const [oldest] = await rt.pendingApprovals();
+    await rt.decide("rejected", "oncall@example.com", { reason: "intranet is internal" });
+
+    // Assess
+    expect(oldest?.resource).toBe(first);
+    const { report } = await outcomes(rt);
+    const byResource = Object.fromEntries(report.executions.map((e) => [e.resource, e.outcome]));
+    expect(byResource[first]).toBe("rejected");
+    expect(byResource[shop.httpListener]).toBe("awaiting-approval");
+  });
+});
