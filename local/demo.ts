@@ -31,8 +31,10 @@ function describeState(state: string | undefined, output: unknown): string | und
   const pick = (key: string) => doc[key] as Record<string, unknown> | undefined;
   switch (state) {
     case "ReCheck":
+    case "ReCheckAfterApproval":
       return `re-checked live state: ${pick("check")?.status} - ${pick("check")?.message}`;
     case "Mode":
+    case "ModeAfterApproval":
       return `mode: ${pick("mode")?.mode} (${pick("mode")?.decision})`;
     case "Assess": {
       const risk = pick("assessment")?.risk as { level: string; reasons: string[] } | undefined;

@@ -313,21 +313,30 @@ export class LocalRuntime {
     return results;
   }
 
-  /**
-   * Oldest first. The sandbox clock stands still within a step, so approvals requested in
-   * the same step tie on createdAt; the order their executions started breaks the tie.
-   */
+  /** Oldest first (see `chronological`). */
   async pendingApprovals(): Promise<ApprovalRecord[]> {
     const pending = await listApprovals(
       { table: this.resources.approvalsTable, region: this.resources.region },
       "pending",
     );
-    const started = [...this.sfn.executions.values()].map((execution) => execution.arn);
-    return pending.sort(
+    return this.chronological(pending);
+  }
+
+  /**
+   * Approvals in the order they were requested. The sandbox clock stands still
+   * within a step, so requests often tie on createdAt; the order in which the
+   * workflow's approval tasks started breaks the tie.
+   */
+  chronological(approvals: ApprovalRecord[]): ApprovalRecord[] {
+    return [...approvals].sort(
       (a, b) =>
-        a.createdAt.localeCompare(b.createdAt) ||
-        started.indexOf(a.executionId) - started.indexOf(b.executionId),
+        a.createdAt.localeCompare(b.createdAt) || this.sfn.issueOrder(a.token) - this.sfn.issueOrder(b.token),
     );
+  }
+
+  private executionOrder(): (executionArn: string) => number {
+    const arns = [...this.sfn.executions.values()].map((execution) => execution.arn);
+    return (arn) => arns.indexOf(arn);
   }
 
   async decide(
@@ -421,7 +430,11 @@ export class LocalRuntime {
 
   async report(name: string): Promise<Report> {
     const approvals = await listAllApprovals(this);
-    const audit = await listAudit({ table: this.resources.auditTable, region: this.resources.region });
+    const started = this.executionOrder();
+    // Records written at the same sandbox instant are listed in the order their executions started.
+    const audit = (await listAudit({ table: this.resources.auditTable, region: this.resources.region })).sort(
+      (a, b) => a.at.localeCompare(b.at) || started(a.executionId) - started(b.executionId),
+    );
     const executions: ReportExecution[] = [...this.sfn.executions.values()].map((execution) => {
       const input = JSON.parse(execution.input) as WorkflowInput;
       const last = (execution.lastState ?? {}) as { outcome?: Outcome };
@@ -489,5 +502,5 @@ async function listAllApprovals(runtime: LocalRuntime): Promise<ApprovalRecord[]
   const all = await Promise.all(
     (["pending", "approved", "rejected", "expired"] as const).map((status) => listApprovals(options, status)),
   );
-  return all.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  return runtime.chronological(all.flat());
 }

@@ -23,8 +23,9 @@ const isoDuration = z.string().refine(
   { message: "must be an ISO-8601 duration such as PT25H" },
 );
 
-export const stepSchema = z.union([
-  z.object({
+/** One schema per step kind, keyed by the step's only key, so an error can name the field inside it. */
+const stepSchemas = {
+  call: z.object({
     call: z.object({
       service: z.enum(["elbv2", "cloudfront"]),
       action: z.string().regex(/^[A-Z][A-Za-z]+$/, "must be an API action name such as ModifyListener"),
@@ -32,13 +33,24 @@ export const stepSchema = z.union([
     }),
   }),
   // Any JSON at all: a malformed event is the pipeline's to reject (and report), not the scenario's.
-  z.custom<{ event: unknown }>((value) => isPlainObject(value) && "event" in value, {
+  event: z.custom<{ event: unknown }>((value) => isPlainObject(value) && "event" in value, {
     message: 'must be {"event": <EventBridge envelope>}',
   }),
-  z.object({ approve: z.object({ by: z.string().min(1) }) }),
-  z.object({ reject: z.object({ by: z.string().min(1), reason: z.string().default("") }) }),
-  z.object({ advance: isoDuration }),
-  z.object({ sweep: z.object({}).loose() }),
+  approve: z.object({ approve: z.object({ by: z.string().min(1) }) }),
+  reject: z.object({ reject: z.object({ by: z.string().min(1), reason: z.string().default("") }) }),
+  advance: z.object({ advance: isoDuration }),
+  sweep: z.object({ sweep: z.object({}).loose() }),
+} as const;
+type StepKind = keyof typeof stepSchemas;
+const stepKinds = Object.keys(stepSchemas) as StepKind[];
+
+export const stepSchema = z.union([
+  stepSchemas.call,
+  stepSchemas.event,
+  stepSchemas.approve,
+  stepSchemas.reject,
+  stepSchemas.advance,
+  stepSchemas.sweep,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 
@@ -99,25 +111,32 @@ function regionsOf(state: unknown, home: string): string[] {
   return [...regions].sort();
 }
 
+/**
+ * One step, validated by the schema of its kind so that an error names the
+ * field inside it (`steps.2.call.service`), not just the step.
+ */
+function parseStep(step: unknown, index: number): Step {
+  const parsed = stepSchema.safeParse(step);
+  if (parsed.success) return parsed.data;
+  const keys = isPlainObject(step) ? Object.keys(step) : [];
+  const kind = stepKinds.find((k) => keys.includes(k));
+  if (!kind) {
+    throw new ScenarioError(
+      `steps.${index}: must be one of ${stepKinds.map((k) => `{"${k}": ...}`).join(", ")}`,
+    );
+  }
+  const result = stepSchemas[kind].safeParse(step);
+  throw new ScenarioError(
+    result.success ? `steps.${index}: invalid` : describe(result.error, `steps.${index}`),
+  );
+}
+
 /** Validates a parsed scenario document; the error names the offending field. */
 export function parseScenario(raw: unknown): Scenario {
   if (!isPlainObject(raw)) throw new ScenarioError("scenario: must be a JSON object");
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new ScenarioError(describe(parsed.error, ""));
-  const steps = parsed.data.steps.map((step, index) => {
-    const result = stepSchema.safeParse(step);
-    if (!result.success) {
-      const keys = isPlainObject(step) ? Object.keys(step) : [];
-      const known = ["call", "event", "approve", "reject", "advance", "sweep"];
-      if (!keys.some((key) => known.includes(key))) {
-        throw new ScenarioError(
-          `steps.${index}: must be one of ${known.map((k) => `{"${k}": ...}`).join(", ")}`,
-        );
-      }
-      throw new ScenarioError(describe(result.error, `steps.${index}`));
-    }
-    return result.data;
-  });
+  const steps = parsed.data.steps.map((step, index) => parseStep(step, index));
   const defaults = {
     homeRegion: parsed.data.region,
     // The sandbox account is watched wherever it has resources, as a deployment covering it would be.

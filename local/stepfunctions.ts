@@ -158,6 +158,14 @@ export class LocalStepFunctions {
     return [...this.parked.keys()];
   }
 
+  /** Tokens in the order their tasks started: the order in which things were asked. */
+  private readonly issued: string[] = [];
+
+  issueOrder(token: string): number {
+    const index = this.issued.indexOf(token);
+    return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+  }
+
   /** Answers the Step Functions API as the SDK client would see it. */
   handle = async (action: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
     switch (action) {
@@ -345,11 +353,9 @@ export class LocalStepFunctions {
       if (resource.endsWith(".waitForTaskToken")) {
         handlers[name] = async (input) => {
           const token = `${execution.name}/${name}/${++this.tokenCounter}`;
-          const params = replaceMarker(input, Buffer.from(token).toString("base64url")) as {
-            FunctionName: string;
-            Payload: unknown;
-          };
           const encoded = Buffer.from(token).toString("base64url");
+          this.issued.push(encoded);
+          const params = replaceMarker(input, encoded) as { FunctionName: string; Payload: unknown };
           // The token is valid (and its timeout runs) from the moment the task starts, as in AWS.
           const waiting = this.waitForToken(execution, name, encoded);
           // A decision or timeout can land while the function still runs; its rejection is awaited below.

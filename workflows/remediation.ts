@@ -155,7 +155,30 @@ export function remediationDefinition(fns: StepFunctionArns, options: Remediatio
         ],
         Next: "ReCheckAfterApproval",
       },
-      ReCheckAfterApproval: lambdaTask(
+      // After a decision, everything is judged again: the resource may have been fixed,
+      // exempted, or changed while on-call read the email.
+      ReCheckAfterApproval: lambdaTask(fns.check, context, "$.check", "StillDrifted"),
+      StillDrifted: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.check.status", StringEquals: "non-compliant", Next: "ModeAfterApproval" }],
+        Default: "OutcomeCompliant",
+      },
+      ModeAfterApproval: lambdaTask(
+        fns.mode,
+        { ...context, "check.$": "$.check" },
+        "$.mode",
+        "RouteModeAfterApproval",
+      ),
+      RouteModeAfterApproval: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.mode.decision", StringEquals: "exempt", Next: "OutcomeExempt" },
+          { Variable: "$.mode.decision", StringEquals: "suspended", Next: "OutcomeSuspended" },
+          { Variable: "$.mode.mode", StringEquals: "report", Next: "OutcomeReported" },
+        ],
+        Default: "AssessAfterApproval",
+      },
+      AssessAfterApproval: lambdaTask(
         fns.assess,
         { ...context, "mode.$": "$.mode", "approvedPlanDigest.$": "$.assessment.planDigest" },
         "$.recheck",

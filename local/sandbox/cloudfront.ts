@@ -87,7 +87,9 @@ export class CloudFrontService implements SandboxService {
   ) {
     for (const d of state.distributions) {
       const lastModified = d.LastModifiedTime ? new Date(d.LastModifiedTime) : clock.now();
-      this.distributions.set(d.Id, { data: copy(d), lastModified, version: 0 });
+      const data = copy(d);
+      data.DistributionConfig = withReadDefaults(data.DistributionConfig);
+      this.distributions.set(d.Id, { data, lastModified, version: 0 });
     }
   }
 
@@ -355,6 +357,39 @@ export class CloudFrontService implements SandboxService {
     record.data.Tags = record.data.Tags.filter((t) => !keys.includes(t.Key));
     return {};
   }
+}
+
+/**
+ * A scenario's state may be written by hand and leave out members that
+ * GetDistributionConfig always returns (Comment, a custom origin's ports, a
+ * behavior's ViewerProtocolPolicy). AWS never hands out such a configuration,
+ * so reading it and writing it back (what every read-modify-write fixer does)
+ * is always a valid UpdateDistribution there; the sandbox fills them in as AWS
+ * reports them, so it is here too. Only members left out are filled in: a
+ * wrong value stays wrong. Calls are validated as given.
+ */
+export function withReadDefaults<T extends Json>(config: T): T {
+  const filled: Json = copy(config);
+  if (filled.Comment === undefined) filled.Comment = "";
+  const origins = isRecord(filled.Origins) && Array.isArray(filled.Origins.Items) ? filled.Origins.Items : [];
+  for (const origin of origins) {
+    const custom = isRecord(origin) ? origin.CustomOriginConfig : undefined;
+    if (!isRecord(custom)) continue;
+    if (custom.HTTPPort === undefined) custom.HTTPPort = 80;
+    if (custom.HTTPSPort === undefined) custom.HTTPSPort = 443;
+  }
+  const behaviors = [
+    filled.DefaultCacheBehavior,
+    ...(isRecord(filled.CacheBehaviors) && Array.isArray(filled.CacheBehaviors.Items)
+      ? filled.CacheBehaviors.Items
+      : []),
+  ];
+  for (const behavior of behaviors) {
+    // The console's default, and the least secure reading of a behavior that names no policy.
+    if (isRecord(behavior) && behavior.ViewerProtocolPolicy === undefined)
+      behavior.ViewerProtocolPolicy = "allow-all";
+  }
+  return filled as T;
 }
 
 function tagItems(tags: unknown, path: string): StateTag[] {

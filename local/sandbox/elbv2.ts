@@ -78,6 +78,7 @@ const DEFAULT_ATTRIBUTES: Record<string, Record<string, string>> = {
 };
 
 const MUTATING = [
+  "DeleteLoadBalancer",
   "CreateListener",
   "ModifyListener",
   "DeleteListener",
@@ -127,6 +128,8 @@ export class Elbv2Service implements SandboxService {
             this.loadBalancer(read.requiredString("LoadBalancerArn"), region),
           ),
         };
+      case "DeleteLoadBalancer":
+        return this.deleteLoadBalancer(read, region);
       case "CreateListener":
         return this.createListener(read, region);
       case "ModifyListener":
@@ -318,6 +321,35 @@ export class Elbv2Service implements SandboxService {
 
   private regional(map: Map<string, Json>, region: string): Json[] {
     return [...map].filter(([arn]) => parseElbArn(arn)?.region === region).map(([, value]) => value);
+  }
+
+  // ---- load balancers ------------------------------------------------------
+
+  /**
+   * As AWS: the load balancer goes with its listeners and their rules; an ARN
+   * that names no load balancer (already deleted) succeeds; deletion protection
+   * refuses the call before anything changes.
+   */
+  private deleteLoadBalancer(read: InputReader, region: string): Json {
+    const arn = read.requiredString("LoadBalancerArn");
+    const parsed = this.arn(arn, "loadbalancer", "load balancer");
+    const lb = this.loadBalancers.get(arn);
+    if (!lb || parsed.region !== region) return {};
+    const protection = this.effectiveAttributes(lb).find((a) => a.Key === "deletion_protection.enabled");
+    if (protection?.Value === "true") {
+      throw modeled(
+        OperationNotPermittedException,
+        `Load balancer '${arn}' cannot be deleted because deletion protection is enabled`,
+      );
+    }
+    for (const listener of this.listenersOf(arn)) {
+      const listenerArn = String(listener.ListenerArn);
+      for (const rule of this.rulesOf(listenerArn)) this.forget(this.rules, String(rule.RuleArn));
+      this.forget(this.listeners, listenerArn);
+    }
+    this.forget(this.loadBalancers, arn);
+    this.attributes.delete(arn);
+    return {};
   }
 
   // ---- listeners -----------------------------------------------------------

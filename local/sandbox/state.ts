@@ -178,16 +178,31 @@ const elbv2 = z
     });
   });
 
-const distributionConfig = z.looseObject({
-  CallerReference: z.string().min(1),
+/**
+ * AWS always reports Quantity beside Items; a hand-written state may leave it out.
+ * Derived here so such a state loads as AWS would describe it (a wrong Quantity
+ * is still refused below).
+ */
+function withQuantities(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withQuantities);
+  if (!value || typeof value !== "object") return value;
+  const filled = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withQuantities(v)]));
+  if (Array.isArray(filled.Items) && filled.Quantity === undefined) filled.Quantity = filled.Items.length;
+  return filled;
+}
+
+const distributionConfigShape = z.looseObject({
+  CallerReference: z.string().min(1).default("sandbox-distribution"),
   Origins: z.looseObject({
     Quantity: z.number().int().min(1),
     Items: z.array(z.looseObject({ Id: z.string().min(1), DomainName: z.string().min(1) })),
   }),
   DefaultCacheBehavior: z.looseObject({ TargetOriginId: z.string().min(1) }),
   Comment: z.string().max(128).optional(),
-  Enabled: z.boolean(),
+  Enabled: z.boolean().default(true),
 });
+
+const distributionConfig = z.preprocess(withQuantities, distributionConfigShape);
 
 const distribution = z
   .looseObject({

@@ -242,6 +242,60 @@ describe("CloudFront UpdateDistribution", () => {
     expect(error).toBeInstanceOf(NoSuchDistribution);
     expect(error.$metadata).toMatchObject({ httpStatusCode: 404 });
   });
+
+  it("reads a hand-written state's left-out members as AWS reports them, so writing it back is valid", async () => {
+    // Prepare: no Comment, no origin ports, a behavior without ViewerProtocolPolicy
+    const id = "E2HANDWRITTEN1";
+    plugged({
+      state: {
+        cloudfront: {
+          distributions: [
+            {
+              Id: id,
+              ARN: `arn:aws:cloudfront::111122223333:distribution/${id}`,
+              DomainName: "d2handwritten.cloudfront.net",
+              ETag: "E1HANDETAG0001",
+              DistributionConfig: {
+                CallerReference: "hand-1",
+                Enabled: true,
+                Origins: {
+                  Quantity: 1,
+                  Items: [
+                    {
+                      Id: "app",
+                      DomainName: "app.example.com",
+                      CustomOriginConfig: {
+                        OriginProtocolPolicy: "http-only",
+                        OriginSslProtocols: { Quantity: 1, Items: ["TLSv1.2"] },
+                      },
+                    },
+                  ],
+                },
+                DefaultCacheBehavior: { TargetOriginId: "app", ViewerProtocolPolicy: "https-only" },
+                CacheBehaviors: { Quantity: 1, Items: [{ PathPattern: "/api/*", TargetOriginId: "app" }] },
+              },
+            },
+          ],
+        },
+      },
+    });
+    const read = await cloudfront().send(new GetDistributionConfigCommand({ Id: id }));
+    const config = read.DistributionConfig as DistributionConfig;
+
+    // Act
+    const written = await cloudfront().send(
+      new UpdateDistributionCommand({ Id: id, IfMatch: read.ETag, DistributionConfig: httpsOnly(config) }),
+    );
+
+    // Assess
+    expect(config.Comment).toBe("");
+    expect(config.Origins?.Items?.[0]?.CustomOriginConfig).toMatchObject({ HTTPPort: 80, HTTPSPort: 443 });
+    expect(config.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe("https-only");
+    expect(config.CacheBehaviors?.Items?.[0]?.ViewerProtocolPolicy).toBe("allow-all");
+    expect(written.Distribution?.DistributionConfig?.Origins?.Items?.[0]?.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: "https-only",
+    });
+  });
 });
 
 describe("CloudFront listing, tags and creation", () => {

@@ -1,6 +1,7 @@
 import {
   CreateListenerCommand,
   CreateRuleCommand,
+  DeleteLoadBalancerCommand,
   DeleteRuleCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
@@ -12,6 +13,7 @@ import {
   ListenerNotFoundException,
   LoadBalancerNotFoundException,
   ModifyListenerCommand,
+  ModifyLoadBalancerAttributesCommand,
   ModifyRuleCommand,
   OperationNotPermittedException,
   PriorityInUseException,
@@ -325,6 +327,59 @@ describe("ELBv2 rules", () => {
     // Assess
     expect(error).toBeInstanceOf(OperationNotPermittedException);
     expect((await listener(HTTP_LISTENER))?.DefaultActions).toEqual([redirectToHttps]);
+  });
+});
+
+describe("ELBv2 load balancers", () => {
+  it("DeleteLoadBalancer removes the load balancer with its listeners and rules, and succeeds again once it is gone", async () => {
+    // Prepare
+    const sandbox = plugged();
+    await elbv2().send(
+      new CreateRuleCommand({
+        ListenerArn: HTTP_LISTENER,
+        Priority: 10,
+        Conditions: [{ Field: "path-pattern", Values: ["/api/*"] }],
+        Actions: [forwardToShop] as never,
+      }),
+    );
+
+    // Act
+    await elbv2().send(new DeleteLoadBalancerCommand({ LoadBalancerArn: LB }));
+    await elbv2().send(new DeleteLoadBalancerCommand({ LoadBalancerArn: LB }));
+    const listener = await failure(
+      elbv2().send(new DescribeListenersCommand({ ListenerArns: [HTTP_LISTENER] })),
+    );
+
+    // Assess
+    expect(listener).toBeInstanceOf(ListenerNotFoundException);
+    const state = sandbox.state().elbv2;
+    expect(state.loadBalancers).toEqual([]);
+    expect(state.listeners).toEqual([]);
+    expect(state.rules).toEqual([]);
+    expect(sandbox.mutations.map((m) => m.action)).toEqual([
+      "CreateRule",
+      "DeleteLoadBalancer",
+      "DeleteLoadBalancer",
+    ]);
+  });
+
+  it("DeleteLoadBalancer is refused, changing nothing, while deletion protection is enabled", async () => {
+    // Prepare
+    const sandbox = plugged();
+    await elbv2().send(
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: LB,
+        Attributes: [{ Key: "deletion_protection.enabled", Value: "true" }],
+      }),
+    );
+    const before = sandbox.state();
+
+    // Act
+    const error = await failure(elbv2().send(new DeleteLoadBalancerCommand({ LoadBalancerArn: LB })));
+
+    // Assess
+    expect(error).toBeInstanceOf(OperationNotPermittedException);
+    expect(sandbox.state()).toEqual(before);
   });
 });
 

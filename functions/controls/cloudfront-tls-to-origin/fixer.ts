@@ -15,12 +15,13 @@ export const maxAttempts = 3;
  *
  * Only origins the plan names are touched: the plan is what was probed (and
  * perhaps approved); an origin that started offending since gets its own event
- * and its own risk assessment.
+ * and its own risk assessment, and one that was re-pointed at another host or
+ * port since is not changed at all (the fix fails, nothing is written).
  */
 export async function apply(ctx: ControlContext, resource: string, plan: Plan): Promise<Change[]> {
   const cloudfront = ctx.clients.cloudfront();
   const id = plan.distributionId || distributionId(resource);
-  const planned = new Set(plan.origins.map((origin) => origin.originId));
+  const planned = new Map(plan.origins.map((origin) => [origin.originId, origin]));
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const current = await cloudfront.send(new GetDistributionConfigCommand({ Id: id }));
@@ -32,6 +33,28 @@ export async function apply(ctx: ControlContext, resource: string, plan: Plan): 
     }
     const edits = planOrigins(current.DistributionConfig).filter((origin) => planned.has(origin.originId));
     if (edits.length === 0) return [];
+    // The risk assessment probed (and on-call perhaps approved) each origin at its host and HTTPS
+    // port. An origin re-pointed since (a concurrent edit won a race) is not the endpoint that was
+    // judged safe: switching it to HTTPS unprobed could take it down, so nothing is written.
+    const moved = edits.filter((edit) => {
+      const probed = planned.get(edit.originId);
+      return probed && (probed.domainName !== edit.domainName || probed.httpsPort !== edit.httpsPort);
+    });
+    if (moved.length > 0) {
+      const where = moved
+        .map((edit) => {
+          const probed = planned.get(edit.originId);
+          return (
+            `origin "${edit.originId}" now points at ${edit.domainName}:${edit.httpsPort}, ` +
+            `not ${probed?.domainName}:${probed?.httpsPort} as assessed`
+          );
+        })
+        .join("; ");
+      throw new FixFailedError(
+        `distribution ${id}: ${where}; not changed, the new endpoint has not been probed`,
+        resource,
+      );
+    }
     try {
       await cloudfront.send(
         new UpdateDistributionCommand({

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { detect } from "../../../functions/controls/cloudfront-tls-to-origin/detector.js";
 import { apply } from "../../../functions/controls/cloudfront-tls-to-origin/fixer.js";
 import { applyEdits, plan } from "../../../functions/controls/cloudfront-tls-to-origin/planner.js";
-import { ConcurrentModificationError } from "../../../functions/lib/errors.js";
+import { ConcurrentModificationError, FixFailedError } from "../../../functions/lib/errors.js";
 import { FakeCloudFront } from "./fake-cloudfront.js";
 import {
   baseConfig,
@@ -129,6 +129,37 @@ describe("cloudfront-tls-to-origin fixer", () => {
       { originId: "api", domainName: "api-origin.example.org", set: { OriginSslProtocols: ["TLSv1.2"] } },
     ]);
     expect(detect(snapshotOf(fake.get(distributionId).config)).status).toBe("compliant");
+  });
+
+  it("writes nothing when a concurrent edit re-pointed a planned origin at a host or port that was not probed", async () => {
+    // Prepare: the plan probed api-origin.example.org:443; alice moves the origin before the write lands
+    const drifted = driftedConfig();
+    fake.add(distributionId, drifted);
+    const fix = plan(snapshotOf(drifted));
+    let interfered = false;
+    fake.beforeUpdate = () => {
+      if (interfered) return;
+      interfered = true;
+      fake.edit(distributionId, (config) => {
+        const origin = config.Origins?.Items?.[0];
+        if (origin?.CustomOriginConfig) {
+          origin.DomainName = "new-backend.example.org";
+          origin.CustomOriginConfig.HTTPSPort = 8443;
+        }
+      });
+    };
+
+    // Act
+    const error = await apply(context(), distributionArn, fix).then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(FixFailedError);
+    expect(error?.message).toContain("new-backend.example.org:8443");
+    expect(fake.commands()).toEqual(["GetDistributionConfig", "UpdateDistribution", "GetDistributionConfig"]);
+    expect(originConfig(fake, "api")?.OriginProtocolPolicy).toBe("http-only");
   });
 
   it("gives up with ConcurrentModificationError after 3 lost races", async () => {
