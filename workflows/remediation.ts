@@ -124,8 +124,9 @@ export function remediationDefinition(fns: StepFunctionArns, options: Remediatio
         Type: "Choice",
         Choices: [
           { Variable: "$.assessment.status", StringEquals: "compliant", Next: "OutcomeCompliant" },
-          { Variable: "$.assessment.risk.level", StringEquals: "blocked", Next: "OutcomeBlocked" },
+          // Report mode only ever notifies, whatever the fix would have been (the risk is in the message).
           { Variable: "$.mode.mode", StringEquals: "report", Next: "OutcomeReported" },
+          { Variable: "$.assessment.risk.level", StringEquals: "blocked", Next: "OutcomeBlocked" },
           { Variable: "$.assessment.needsApproval", BooleanEquals: true, Next: "RequestApproval" },
         ],
         Default: "Apply",
