@@ -9,7 +9,7 @@ import {
 import { clients, useClientPlugin, useDynamoEndpoint } from "../functions/lib/aws.js";
 import { now, useClock } from "../functions/lib/clock.js";
 import { ApprovalError, ConfigurationError } from "../functions/lib/errors.js";
-import { describeActor, resourceLabel } from "../functions/notify/message.js";
+import { describeActor, describeChange, resourceLabel } from "../functions/notify/message.js";
 
 /**
  * On-call decides from a terminal with their own AWS credentials: the caller's
@@ -112,9 +112,7 @@ export function formatApproval(record: ApprovalRecord): string {
     `  what drifted: ${record.finding}`,
     ...describeActor(record.actor).map((line) => `  ${line}`),
     ...record.reasons.map((reason) => `  why risky:    ${reason}`),
-    ...record.changes.map(
-      (change) => `  change:       ${change.service}:${change.action} ${JSON.stringify(change.input)}`,
-    ),
+    ...record.changes.map((change) => `  change:       ${describeChange(change)}`),
     `  requested:    ${record.createdAt}`,
     `  expires:      ${record.expiresAt}`,
   ];

@@ -1,4 +1,5 @@
 import type { ControlMetadata } from "../functions/controls/types.js";
+import { ConfigurationError, MalformedInputError } from "../functions/lib/errors.js";
 import { approvalsTable } from "../functions/lib/tables.js";
 import type { StepFunctionArns } from "../workflows/remediation.js";
 import { controlMetadata } from "./controls.js";
@@ -103,8 +104,9 @@ function controlStatements(
     for (const action of pick(control)) {
       const scope = actionScopes[action];
       if (!scope) {
-        throw new Error(
+        throw new ConfigurationError(
           `control ${control.id} declares ${action}, which has no resource scope in infra/permissions.ts (actionScopes): add the narrowest ARN pattern the action supports`,
+          action,
         );
       }
       const resources = [...new Set(scope(arns))].sort();
@@ -135,7 +137,9 @@ export function remediatorStatements(arns: DeploymentArns, metadata = controlMet
 export function executionsOf(stateMachineArn: string): string {
   const marker = ":stateMachine:";
   const at = stateMachineArn.indexOf(marker);
-  if (at < 0) throw new Error(`${stateMachineArn} is not a state machine ARN`);
+  if (at < 0) {
+    throw new MalformedInputError(`${stateMachineArn} is not a state machine ARN`, stateMachineArn);
+  }
   return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:*`;
 }
 

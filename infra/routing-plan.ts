@@ -1,4 +1,5 @@
 import type { EventRule } from "../functions/events/patterns.js";
+import { ConfigurationError } from "../functions/lib/errors.js";
 
 /**
  * Where every EventBridge rule goes and what it targets, as data. Matching
@@ -95,8 +96,9 @@ export function dlqAlarmName(stage: string, region: string): string {
 function ruleName(origin: string, stage: string): string {
   const name = `${origin}-${stage}`;
   if (name.length > maxRuleName || !/^[\w.-]+$/.test(name)) {
-    throw new Error(
+    throw new ConfigurationError(
       `EventBridge rule name "${name}" is invalid (at most ${maxRuleName} of [A-Za-z0-9._-]): use a shorter stage name`,
+      name,
     );
   }
   return name;

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../functions/lib/errors.js";
 import { remediationDefinition, type StepFunctionArns } from "../workflows/remediation.js";
 
 /**
@@ -8,8 +9,9 @@ import { remediationDefinition, type StepFunctionArns } from "../workflows/remed
 export function stateMachineName(stage: string): string {
   const name = `driftwarden-${stage}-remediation`;
   if (name.length > 80 || !/^[\w-]+$/.test(name)) {
-    throw new Error(
+    throw new ConfigurationError(
       `state machine name "${name}" is invalid (at most 80 of [A-Za-z0-9_-]): use a shorter stage name`,
+      name,
     );
   }
   return name;

@@ -19,7 +19,8 @@ for (const entry of lambdaEntries) {
     minify: true,
     sourcemap: true,
     metafile: true,
-    // The Node 22 Lambda runtime ships the AWS SDK v3, but bundling pins the tested version.
+    // The bundled CommonJS dependencies (the AWS SDK too: bundled rather than taken from the
+    // runtime, so the tested version is what runs) call require(), which ESM output lacks.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },

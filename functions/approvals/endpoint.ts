@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { controlById } from "../controls/registry.js";
+import { findControl } from "../controls/registry.js";
 import { now } from "../lib/clock.js";
-import { ApprovalError, UnknownControlError } from "../lib/errors.js";
+import { ApprovalError } from "../lib/errors.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { type DriftwardenResources, resources } from "../lib/resources.js";
@@ -14,6 +14,8 @@ import {
   decisionSummary,
   escapeHtml,
   type LinkParams,
+  MAX_NAME_LENGTH,
+  MAX_REASON_LENGTH,
   messagePage,
 } from "./page.js";
 import { type ApprovalRecord, decideApproval, getApproval } from "./store.js";
@@ -39,8 +41,6 @@ export const securityHeaders: Record<string, string> = {
 
 // A form with a name and a reason is far below this; anything larger is not from our page.
 const MAX_BODY_BYTES = 16 * 1024;
-const MAX_NAME_LENGTH = 200;
-const MAX_REASON_LENGTH = 1000;
 
 function respond(statusCode: number, body: string, extra: Record<string, string> = {}): FunctionUrlResult {
   return { statusCode, headers: { ...securityHeaders, ...extra }, body };
@@ -49,14 +49,10 @@ function respond(statusCode: number, body: string, extra: Record<string, string>
 const toRecordDecision = (decision: LinkDecision) => (decision === "approve" ? "approved" : "rejected");
 
 function controlLabel(id: string): ControlLabel {
-  try {
-    const { metadata } = controlById(id);
-    return { id, title: metadata.title, securityHubIds: metadata.securityHubIds };
-  } catch (error) {
-    // A record written by a newer deployment still renders, with the id only.
-    if (error instanceof UnknownControlError) return { id };
-    throw error;
-  }
+  const metadata = findControl(id)?.metadata;
+  // A record written by a newer deployment still renders, with the id only.
+  if (!metadata) return { id };
+  return { id, title: metadata.title, securityHubIds: metadata.securityHubIds };
 }
 
 function linkUrl(

@@ -1,4 +1,5 @@
 import type { Actor, Change } from "../controls/types.js";
+import { timeLeft } from "../lib/duration.js";
 import type { LinkDecision } from "./links.js";
 import type { ApprovalRecord } from "./store.js";
 
@@ -27,6 +28,10 @@ export interface LinkParams {
   expires: string;
   sig: string;
 }
+
+/** Enforced by the endpoint as well: the form's maxlength is only a hint to the browser. */
+export const MAX_NAME_LENGTH = 200;
+export const MAX_REASON_LENGTH = 1000;
 
 export interface ControlLabel {
   id: string;
@@ -99,12 +104,6 @@ function changeBlocks(changes: Change[]): string {
     .join("\n");
 }
 
-function remaining(expiresAt: string, now: Date): string {
-  const minutes = Math.max(0, Math.floor((Date.parse(expiresAt) - now.getTime()) / 60_000));
-  const hours = Math.floor(minutes / 60);
-  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
-}
-
 /** The facts on-call needs to decide, the same ones the email states. */
 export function approvalDetails(record: ApprovalRecord, control: ControlLabel, now: Date): string {
   const controlText = [
@@ -123,7 +122,7 @@ ${actorLines(record.actor)}
 <dd><ul>${record.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join("")}</ul></dd>
 <dt>The exact change</dt>
 ${changeBlocks(record.changes)}
-<dt>Expires</dt><dd>${escapeHtml(record.expiresAt)} (in ${escapeHtml(remaining(record.expiresAt, now))})</dd>
+<dt>Expires</dt><dd>${escapeHtml(record.expiresAt)} (in ${escapeHtml(timeLeft(record.expiresAt, now))})</dd>
 <dt>Approval id</dt><dd>${escapeHtml(record.id)}</dd>
 </dl>`;
 }
@@ -165,12 +164,12 @@ ${hidden("expires", link.expires)}
 ${hidden("sig", link.sig)}
 ${hidden("csrf", page.csrf)}
 <label for="by">Your name or email (recorded as the decider)</label>
-<input type="text" id="by" name="by" required maxlength="200" autocomplete="email" value="${escapeHtml(page.by ?? "")}">
+<input type="text" id="by" name="by" required maxlength="${MAX_NAME_LENGTH}" autocomplete="email" value="${escapeHtml(page.by ?? "")}">
 ${
   approving
     ? ""
     : `<label for="reason">Reason (optional)</label>
-<textarea id="reason" name="reason" rows="3" maxlength="1000">${escapeHtml(page.reason ?? "")}</textarea>`
+<textarea id="reason" name="reason" rows="3" maxlength="${MAX_REASON_LENGTH}">${escapeHtml(page.reason ?? "")}</textarea>`
 }
 <p>${escapeHtml(consequence)}</p>
 <button type="submit" class="${approving ? "approve" : "reject"}">${verb} this fix</button>

@@ -1,14 +1,15 @@
-import { controlById } from "../controls/registry.js";
+import { findControl } from "../controls/registry.js";
 import type { ControlMetadata } from "../controls/types.js";
 import { now } from "../lib/clock.js";
-import { ApprovalError, UnknownControlError } from "../lib/errors.js";
+import { timeLeft } from "../lib/duration.js";
+import { ApprovalError } from "../lib/errors.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import {
   approvalLines,
   changeLines,
-  describeActor,
+  driftLines,
   type Notification,
   resourceLabel,
   riskLines,
@@ -42,20 +43,9 @@ export function needsReminder(record: ApprovalRecord, at: Date): boolean {
   );
 }
 
-function timeLeft(expiresAt: string, at: Date): string {
-  const minutes = Math.max(0, Math.floor((Date.parse(expiresAt) - at.getTime()) / 60_000));
-  const hours = Math.floor(minutes / 60);
-  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
-}
-
 function metadataOf(id: string): Pick<ControlMetadata, "id" | "title" | "securityHubIds" | "severity"> {
-  try {
-    return controlById(id).metadata;
-  } catch (error) {
-    // A record from a newer deployment still gets its reminder, named by id.
-    if (error instanceof UnknownControlError) return { id, title: id, securityHubIds: [], severity: "HIGH" };
-    throw error;
-  }
+  // A record from a newer deployment still gets its reminder, named by id.
+  return findControl(id)?.metadata ?? { id, title: id, securityHubIds: [], severity: "HIGH" };
 }
 
 export function buildReminder(
@@ -75,18 +65,13 @@ export function buildReminder(
     `A fix is still waiting for on-call and expires in ${left} (at ${record.expiresAt}). Nothing has been changed yet; if nobody decides, the drift stays and the request ends as approval-expired.`,
     "",
     `Control: ${control.id}${control.securityHubIds.length ? ` (${control.securityHubIds.join(", ")}, severity ${control.severity})` : ""}`,
-    `Resource: ${record.resource}`,
-    `Account / region: ${record.account} / ${record.region}`,
-    `What drifted: ${record.finding}`,
-    ...describeActor(record.actor),
-  ];
-  lines.push(
+    ...driftLines(record),
     ...changeLines(record.changes, false),
     ...riskLines(record.reasons),
     ...approvalLines({ id: record.id, expiresAt: record.expiresAt, ...links }),
     "",
     `Execution: ${record.executionId}`,
-  );
+  ];
   return {
     subject,
     message: lines.join("\n"),

@@ -1,4 +1,5 @@
 import type { AnyControl } from "../controls/types.js";
+import { normalizeRuleName } from "../intake/classify.js";
 import { detailTypes } from "../intake/schemas.js";
 
 /**
@@ -90,7 +91,7 @@ export function eventRules({ controls, remediatorRoleArn }: EventRuleOptions): E
  * normalisation accepts gets its own wildcard.
  */
 export function ruleNameWildcards(managedRule: string): Array<{ wildcard: string }> {
-  const kebab = managedRule.toLowerCase().replaceAll("_", "-");
+  const kebab = normalizeRuleName(managedRule);
   const spellings = unique([
     kebab,
     kebab.replaceAll("-", "_"),

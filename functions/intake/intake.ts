@@ -1,8 +1,9 @@
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AnyControl, ControlContext, Trigger } from "../controls/types.js";
+import { errorMessage, errorName } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
 import { classify } from "./classify.js";
-import { checkTarget, errorMessage, errorName, type IntakeResult, type StartDeps } from "./start.js";
+import { checkTarget, type IntakeResult, type StartDeps } from "./start.js";
 
 export type { IntakeIgnoreReason, IntakeResult, IntakeStatus } from "./start.js";
 

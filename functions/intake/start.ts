@@ -3,6 +3,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client
 import type { Actor, AnyControl, ControlContext } from "../controls/types.js";
 import type { Clients } from "../lib/aws.js";
 import { digest } from "../lib/digest.js";
+import { errorMessage, errorName } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
 import type { DriftwardenResources } from "../lib/resources.js";
 import type { TriggerSource, WorkflowInput } from "../workflow/types.js";
@@ -188,13 +189,4 @@ export function resourceRegion(resource: string, fallback: string): string {
 function arnRegion(arn: string): string | undefined {
   const region = arn.split(":")[3];
   return region ? region : undefined;
-}
-
-export function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

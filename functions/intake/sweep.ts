@@ -1,6 +1,7 @@
 import type { AnyControl, ControlContext } from "../controls/types.js";
+import { errorMessage } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
-import { checkTarget, errorMessage, type IntakeResult, type StartDeps } from "./start.js";
+import { checkTarget, type IntakeResult, type StartDeps } from "./start.js";
 
 export interface SweepDeps extends StartDeps {
   controls: readonly AnyControl[];

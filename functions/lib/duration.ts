@@ -19,3 +19,10 @@ export function durationSeconds(value: string, field = "duration"): number {
     Number(s ?? 0)
   );
 }
+
+/** What is left until `until`, as on-call reads it in an email or on the approval page: "3 h 5 min", "0 min". */
+export function timeLeft(until: string, at: Date): string {
+  const minutes = Math.max(0, Math.floor((Date.parse(until) - at.getTime()) / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}

@@ -36,3 +36,14 @@ export class ApprovalError extends DriftwardenError {}
 
 /** A scenario file that cannot be run; the message names the field. */
 export class ScenarioError extends DriftwardenError {}
+
+/** The name AWS SDK errors are told apart by (ConditionalCheckFailedException, PreconditionFailed, ...). */
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** `Name: message`, for results and logs that must say what failed without a stack. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

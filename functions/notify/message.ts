@@ -71,13 +71,34 @@ export function describeActor(actor: Actor | null): string[] {
   return lines;
 }
 
+/** What drifted where and who changed it: the facts every notification and reminder states alike. */
+export function driftLines(about: {
+  resource: string;
+  account: string;
+  region: string;
+  finding: string;
+  actor: Actor | null;
+}): string[] {
+  return [
+    `Resource: ${about.resource}`,
+    `Account / region: ${about.account} / ${about.region}`,
+    `What drifted: ${about.finding}`,
+    ...describeActor(about.actor),
+  ];
+}
+
+/** One exact call on one line, as on-call can compare it with CloudTrail. */
+export function describeChange(change: Change): string {
+  return `${change.service}:${change.action} ${JSON.stringify(change.input)}`;
+}
+
 /** The exact calls, one per line, under a heading that says whether they were made or proposed. */
 export function changeLines(changes: Change[], made: boolean): string[] {
   if (changes.length === 0) return [];
   return [
     "",
     made ? "Change made:" : "Change proposed:",
-    ...changes.map((change) => `  ${change.service}:${change.action} ${JSON.stringify(change.input)}`),
+    ...changes.map((change) => `  ${describeChange(change)}`),
   ];
 }
 
@@ -125,10 +146,7 @@ export function buildNotification(facts: NotificationFacts): Notification {
     outcomeSentence[outcome],
     "",
     `Control: ${control.id} (${control.securityHubIds.join(", ")}, severity ${control.severity})`,
-    `Resource: ${input.resource}`,
-    `Account / region: ${input.account} / ${input.region}`,
-    `What drifted: ${facts.finding ?? "not determined"}`,
-    ...describeActor(input.actor),
+    ...driftLines({ ...input, finding: facts.finding ?? "not determined" }),
     `Reported at: ${input.eventTime} (trigger: ${input.trigger})`,
   ];
   lines.push(...changeLines(facts.changes, facts.changesMade), ...riskLines(facts.riskReasons));

@@ -15,8 +15,6 @@ import { BlockList, isIP } from "node:net";
  * - `$or` takes at least two sub-patterns, at any level.
  */
 
-export type EventPattern = Record<string, unknown>;
-
 export class InvalidPatternError extends Error {
   constructor(
     message: string,

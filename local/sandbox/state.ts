@@ -253,9 +253,6 @@ export type SandboxState = z.output<typeof sandboxStateSchema>;
 /** The same schema under the name the scenario format uses. */
 export const scenarioStateSchema = sandboxStateSchema;
 export type ScenarioState = SandboxState;
-export type StateLoadBalancer = z.output<typeof loadBalancer>;
-export type StateListener = z.output<typeof listener>;
-export type StateRule = z.output<typeof rule>;
 export type StateDistribution = SandboxState["cloudfront"]["distributions"][number];
 export type StateTag = z.output<typeof tag>;
 

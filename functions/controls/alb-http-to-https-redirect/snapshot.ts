@@ -8,6 +8,7 @@ import {
   type Listener,
   type RuleCondition,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { errorName } from "../../lib/errors.js";
 import type { ControlContext } from "../types.js";
 import { regionOf } from "./arns.js";
 
@@ -43,7 +44,7 @@ const GONE = new Set(["ListenerNotFoundException", "LoadBalancerNotFoundExceptio
 
 /** The resource vanished between the event and this read: a normal race, not a failure. */
 function isGone(error: unknown): boolean {
-  return error instanceof Error && GONE.has(error.name);
+  return GONE.has(errorName(error) ?? "");
 }
 
 function plain<T>(value: T): T {

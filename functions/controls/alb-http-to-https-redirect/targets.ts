@@ -3,7 +3,7 @@ import { isApplicationArn, isListenerArn, isLoadBalancerArn, listenerOfRule, reg
 import { metadata } from "./metadata.js";
 import { elbv2For, httpListenerArnsOf } from "./snapshot.js";
 
-const LISTENER_TYPE = "AWS::ElasticLoadBalancingV2::Listener";
+const LISTENER_TYPE = metadata.resourceType;
 const LOAD_BALANCER_TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 /** Security Hub deploys the managed rule as "securityhub-alb-http-to-https-redirection-check-<suffix>". */
 const MANAGED_RULE = "alb-http-to-https-redirection-check";

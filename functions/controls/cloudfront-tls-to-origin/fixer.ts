@@ -1,5 +1,5 @@
 import { GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
-import { ConcurrentModificationError, FixFailedError } from "../../lib/errors.js";
+import { ConcurrentModificationError, errorName, FixFailedError } from "../../lib/errors.js";
 import type { Change, ControlContext } from "../types.js";
 import { applyEdits, type Plan, planOrigins, updateChange } from "./planner.js";
 import { distributionId } from "./snapshot.js";
@@ -65,7 +65,7 @@ export async function apply(ctx: ControlContext, resource: string, plan: Plan): 
       );
       return [updateChange(id, current.ETag, edits)];
     } catch (error) {
-      if (error instanceof Error && error.name === "PreconditionFailed") continue;
+      if (errorName(error) === "PreconditionFailed") continue;
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import {
   ListDistributionsCommand,
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-cloudfront";
+import { errorName } from "../../lib/errors.js";
 import type { ControlContext } from "../types.js";
 
 /** What the control knows about one distribution: enough to judge, plan and bind an approval to. */
@@ -30,10 +31,6 @@ export function distributionId(resource: string): string {
   const match = arnPattern.exec(resource);
   if (match?.[2]) return match[2];
   return resource.slice(resource.lastIndexOf("/") + 1);
-}
-
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
 }
 
 export async function collect(ctx: ControlContext, resource: string): Promise<Snapshot | null> {
