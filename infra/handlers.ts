@@ -119,3 +119,12 @@ export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> 
   // Reminders carry fresh signed approval links.
   reminders: ["ApprovalsTable", "Alerts", "ApprovalEndpoint", "ApprovalSigningKey"],
 };
+
+/** Every function the stack deploys, for whoever needs the whole list (the build, the tests). */
+export const deployedFunctions: readonly FunctionSpec[] = [
+  intakeFunction,
+  sweepFunction,
+  approvalEndpointFunction,
+  reminderFunction,
+  ...Object.values(stepFunctions),
+];

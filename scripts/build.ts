@@ -1,15 +1,27 @@
 import { rm } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { lambdaEntries } from "./lambdas.js";
+import { deployedFunctions } from "../infra/handlers.js";
 
 /**
  * One bundle per Lambda, as deployed: ESM for nodejs22.x on arm64. SST bundles
  * the same entry points on deploy; this build shows their size and catches
  * bundling problems without an AWS account.
  */
-await rm("dist", { recursive: true, force: true });
-for (const entry of lambdaEntries) {
-  const result = await build({
+export interface LambdaEntry {
+  name: string;
+  file: string;
+  export: string;
+}
+
+/** SST's handler is "<file without extension>.<export>". */
+export function lambdaEntry(fn: { component: string; handler: string }): LambdaEntry {
+  const dot = fn.handler.lastIndexOf(".");
+  return { name: fn.component, file: `${fn.handler.slice(0, dot)}.ts`, export: fn.handler.slice(dot + 1) };
+}
+
+export function bundle(entry: LambdaEntry, options: { write: boolean }) {
+  return build({
     entryPoints: { [entry.name]: entry.file },
     outdir: `dist/${entry.name}`,
     bundle: true,
@@ -26,9 +38,21 @@ for (const entry of lambdaEntries) {
     },
     outExtension: { ".js": ".mjs" },
     logLevel: "warning",
+    write: options.write,
   });
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  process.stdout.write(
-    `${entry.name.padEnd(18)} ${entry.file}#${entry.export}  ${(bytes / 1024).toFixed(0)} KiB\n`,
-  );
 }
+
+async function main(): Promise<void> {
+  await rm("dist", { recursive: true, force: true });
+  for (const entry of deployedFunctions.map(lambdaEntry)) {
+    const result = await bundle(entry, { write: true });
+    const code =
+      Object.entries(result.metafile.outputs).find(([file]) => file.endsWith(".mjs"))?.[1].bytes ?? 0;
+    process.stdout.write(
+      `${entry.name.padEnd(26)} ${entry.file}#${entry.export}  ${(code / 1024).toFixed(0)} KiB\n`,
+    );
+  }
+}
+
+// Run as `npm run build`; imported by tests, it only exports the bundler.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
