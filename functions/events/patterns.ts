@@ -1,6 +1,6 @@
 import type { AnyControl } from "../controls/types.js";
-import { normalizeRuleName } from "../intake/classify.js";
 import { detailTypes } from "../intake/schemas.js";
+import { normalizeRuleName } from "../lib/config-rules.js";
 
 /**
  * The EventBridge rules driftwarden deploys, as data derived from the controls'

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Actor, AnyControl, Trigger } from "../controls/types.js";
+import { ruleNameMatches } from "../lib/config-rules.js";
 import {
   type CloudTrailDetail,
   type ComplianceDetail,
@@ -207,19 +208,9 @@ export function triggerEventName(
   return trail.datedEventNames ? eventName.replace(datedSuffix, "") : eventName;
 }
 
-/** Lowercase with `-` separators: managed rule identifiers are UPPER_SNAKE, deployed rule names kebab. */
-export function normalizeRuleName(name: string): string {
-  return name.toLowerCase().replaceAll("_", "-");
-}
-
-/**
- * Deployed rule names embed the managed rule identifier with a prefix and a
- * suffix (Security Hub: `securityhub-alb-http-to-https-redirection-check-a1b2c3`,
- * conformance packs: `...-conformance-pack-xyz`), so the match is "contains".
- */
+/** Whether a Config rule's compliance result concerns this control (see ruleNameMatches). */
 export function ruleMatchesControl(configRuleName: string, control: AnyControl): boolean {
-  const name = normalizeRuleName(configRuleName);
-  return control.metadata.triggers.config.managedRules.some((rule) => name.includes(normalizeRuleName(rule)));
+  return ruleNameMatches(configRuleName, control.metadata.triggers.config.managedRules);
 }
 
 const readOnlyEventName = /^(Describe|Get|List)/;

@@ -1,3 +1,4 @@
+import { ruleNameMatches } from "../../lib/config-rules.js";
 import type { ControlContext, Trigger } from "../types.js";
 import { isApplicationArn, isListenerArn, isLoadBalancerArn, listenerOfRule, regionOf } from "./arns.js";
 import { metadata } from "./metadata.js";
@@ -5,8 +6,6 @@ import { elbv2For, httpListenerArnsOf } from "./snapshot.js";
 
 const LISTENER_TYPE = metadata.resourceType;
 const LOAD_BALANCER_TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer";
-/** Security Hub deploys the managed rule as "securityhub-alb-http-to-https-redirection-check-<suffix>". */
-const MANAGED_RULE = "alb-http-to-https-redirection-check";
 
 type Json = Record<string, unknown>;
 
@@ -100,8 +99,7 @@ export async function resolveTargets(trigger: Trigger, ctx: ControlContext): Pro
       return applicationListeners([arn]);
     }
     case "compliance": {
-      const rule = trigger.configRuleName.toLowerCase().replaceAll("_", "-");
-      if (!rule.includes(MANAGED_RULE)) return [];
+      if (!ruleNameMatches(trigger.configRuleName, metadata.triggers.config.managedRules)) return [];
       // The managed rule evaluates load balancers; listeners are what this control judges.
       if (trigger.resourceType === LOAD_BALANCER_TYPE) {
         return httpListenersOfLoadBalancer(
