@@ -55,9 +55,8 @@ export function buildReminder(
 ): Notification {
   const control = metadataOf(record.control);
   const left = timeLeft(record.expiresAt, at);
-  const hubIds = control.securityHubIds.join("/");
   const subject = sanitizeSubject(
-    `[driftwarden] APPROVAL REMINDER: ${hubIds ? `${hubIds} ` : ""}${resourceLabel(record.resource)} expires in ${left} (${record.account} ${record.region})`,
+    `[driftwarden] APPROVAL REMINDER: ${resourceLabel(record.resource)} expires in ${left} (${[control.securityHubIds[0], record.region].filter(Boolean).join(", ")})`,
   );
   const lines = [
     `APPROVAL REMINDER: ${control.title}`,

@@ -137,8 +137,9 @@ const outcomeSentence: Record<Outcome, string> = {
 export function buildNotification(facts: NotificationFacts): Notification {
   const { control, input, outcome } = facts;
   const label = resourceLabel(input.resource);
+  // The resource first: a long subject is cut at the end, and the account is in the body and attributes.
   const subject = sanitizeSubject(
-    `[driftwarden] ${headline[outcome]}: ${control.securityHubIds.join("/")} ${label} (${input.account} ${input.region})`,
+    `[driftwarden] ${headline[outcome]}: ${label} (${[control.securityHubIds[0], input.region].filter(Boolean).join(", ")})`,
   );
   const lines: string[] = [
     `${headline[outcome]}: ${control.title}`,
