@@ -67,6 +67,8 @@ export interface ReportExecution {
   outcome: Outcome | "running";
   actor: string | null;
   trigger: WorkflowInput["trigger"];
+  /** Envelope id of the event that started it (null for the sweep): an optional extension of the contract. */
+  event: string | null;
 }
 
 export interface Report {
@@ -449,6 +451,7 @@ export class LocalRuntime {
         outcome,
         actor: input.actor?.arn ?? null,
         trigger: input.trigger,
+        event: input.eventId,
       };
     });
     const remediatorRole = this.remediator.sessionIssuerArn;
