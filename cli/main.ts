@@ -26,7 +26,8 @@ program
       scenario = await loadScenario(file);
     } catch (error) {
       if (error instanceof ScenarioError) {
-        process.stderr.write(`driftwarden simulate: ${error.message}\n`);
+        // One line, whatever the message quotes (a JSON parse error quotes the file's text).
+        process.stderr.write(`driftwarden simulate: ${error.message.replace(/\s*[\r\n]+\s*/g, " ")}\n`);
         process.exit(2);
       }
       throw error;

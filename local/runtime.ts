@@ -186,6 +186,11 @@ export class LocalRuntime {
         step: this.currentStep,
       });
     });
+    // AWS records refused calls too (with their errorCode); the pipeline must see and ignore them.
+    this.sandbox.onFailedCall((failure) => {
+      if (failure.identity.sessionIssuerArn !== this.remediator.sessionIssuerArn) return;
+      this.queue.push({ envelope: this.sandbox.failedCallEvent(failure), step: this.currentStep });
+    });
     this.cleanups.push(() => {
       useResources(undefined);
       useClock(undefined);

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { type DriftwardenConfig, parseConfig } from "../functions/lib/config.js";
+import { configSchema, type DriftwardenConfig } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
-import { ConfigurationError, ScenarioError } from "../functions/lib/errors.js";
+import { ScenarioError } from "../functions/lib/errors.js";
 import { scenarioStateSchema } from "./sandbox/state.js";
 
 /**
@@ -94,10 +94,15 @@ export function deepMerge(
   return merged;
 }
 
+/** `<field path>: <problem>` on one line; an unrecognized key is named as the field itself. */
 function describe(error: z.ZodError, prefix: string): string {
   const issue = error.issues[0];
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join(".");
-  return `${path || "scenario"}: ${issue?.message ?? "invalid"}`;
+  const keys = issue?.code === "unrecognized_keys" ? issue.keys : [];
+  const segments = [prefix, ...(issue?.path ?? []).map(String)];
+  if (keys.length > 0) segments.push(keys[0] as string);
+  const path = segments.filter(Boolean).join(".");
+  const message = keys.length > 0 ? "unknown configuration key" : (issue?.message ?? "invalid");
+  return `${path || "scenario"}: ${message.replace(/\s*\n\s*/g, " ")}`;
 }
 
 /** The home region plus every region an ELBv2 resource of the state lives in (from its ARN). */
@@ -116,10 +121,14 @@ function regionsOf(state: unknown, home: string): string[] {
  * field inside it (`steps.2.call.service`), not just the step.
  */
 function parseStep(step: unknown, index: number): Step {
+  const keys = isPlainObject(step) ? Object.keys(step) : [];
+  const kinds = stepKinds.filter((k) => keys.includes(k));
+  if (kinds.length > 1) {
+    throw new ScenarioError(`steps.${index}: must be exactly one step, not ${kinds.join(" and ")} at once`);
+  }
   const parsed = stepSchema.safeParse(step);
   if (parsed.success) return parsed.data;
-  const keys = isPlainObject(step) ? Object.keys(step) : [];
-  const kind = stepKinds.find((k) => keys.includes(k));
+  const kind = kinds[0];
   if (!kind) {
     throw new ScenarioError(
       `steps.${index}: must be one of ${stepKinds.map((k) => `{"${k}": ...}`).join(", ")}`,
@@ -137,20 +146,17 @@ export function parseScenario(raw: unknown): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new ScenarioError(describe(parsed.error, ""));
   const steps = parsed.data.steps.map((step, index) => parseStep(step, index));
+  // The remediator role is in the scenario's account; a scenario may rename it or give its whole ARN.
+  const roleName = parsed.data.config.remediatorRoleName;
   const defaults = {
     homeRegion: parsed.data.region,
     // The sandbox account is watched wherever it has resources, as a deployment covering it would be.
     watchedRegions: regionsOf(parsed.data.state, parsed.data.region),
-    remediatorRoleArn: `arn:aws:iam::${parsed.data.account}:role/driftwarden-remediator`,
+    remediatorRoleArn: `arn:aws:iam::${parsed.data.account}:role/${typeof roleName === "string" && roleName ? roleName : "driftwarden-remediator"}`,
   };
-  let config: DriftwardenConfig;
-  try {
-    config = parseConfig(deepMerge(defaults, parsed.data.config));
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw new ScenarioError(`config: ${error.message}`);
-    throw error;
-  }
-  return { ...parsed.data, config, steps };
+  const config = configSchema.safeParse(deepMerge(defaults, parsed.data.config));
+  if (!config.success) throw new ScenarioError(describe(config.error, "config"));
+  return { ...parsed.data, config: config.data, steps };
 }
 
 export async function loadScenario(file: string): Promise<Scenario> {
@@ -164,7 +170,8 @@ export async function loadScenario(file: string): Promise<Scenario> {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A byte-order mark (some editors write one) is not part of the document.
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new ScenarioError(`${file}: not valid JSON (${(error as Error).message})`);
   }

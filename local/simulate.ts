@@ -1,14 +1,19 @@
-import { LocalRuntime, type Report } from "./runtime.js";
+import { LocalRuntime, type Report, type RuntimeOptions } from "./runtime.js";
 import type { Scenario } from "./scenario.js";
 
+/** Optional hooks for tests and tools; the report does not depend on them. */
+export type SimulateOptions = Pick<RuntimeOptions, "observer" | "onEvent">;
+
 /** Runs a scenario through the real pipeline on the sandbox and returns the report. */
-export async function simulate(scenario: Scenario): Promise<Report> {
+export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<Report> {
   const runtime = await LocalRuntime.start({
     account: scenario.account,
     region: scenario.region,
     clock: scenario.clock,
     config: scenario.config,
     state: scenario.state,
+    observer: options.observer,
+    onEvent: options.onEvent,
   });
   try {
     for (const [index, step] of scenario.steps.entries()) {

@@ -4,7 +4,13 @@ import { type ClientPluginRegistration, type ServiceName, useClientPlugin } from
 import { ConfigurationError } from "../../functions/lib/errors.js";
 import { SandboxClock } from "./clock.js";
 import { CLOUDFRONT_REGION, CloudFrontService } from "./cloudfront.js";
-import { type CloudTrailEnvelope, cloudTrailEvent, type Mutation } from "./cloudtrail.js";
+import {
+  type CloudTrailEnvelope,
+  cloudTrailEvent,
+  type FailedCall,
+  failedCallEvent,
+  type Mutation,
+} from "./cloudtrail.js";
 import { Elbv2Service } from "./elbv2.js";
 import { isServiceError, type SandboxServiceName, throttlingError } from "./errors.js";
 import { assumedRole, type SandboxIdentity } from "./identity.js";
@@ -158,9 +164,52 @@ export class SandboxAccount {
       if (builtin.mutating.has(action)) this.record(service, action, request, output, ctx, requestId);
       return { output: copy(output), requestId };
     } catch (error) {
-      if (isServiceError(error)) error.$metadata.requestId ??= requestId;
+      if (isServiceError(error)) {
+        error.$metadata.requestId ??= requestId;
+        if (this.services[service]?.mutating.has(action))
+          this.recordFailure(service, action, input, error, identity, region, requestId);
+      }
       throw error;
     }
+  }
+
+  private recordFailure(
+    service: string,
+    action: string,
+    input: Json,
+    error: Error,
+    identity: SandboxIdentity,
+    region: string | undefined,
+    requestId: string,
+  ): void {
+    const failure: FailedCall = {
+      seq: this.failures.length + 1,
+      service: service as FailedCall["service"],
+      action,
+      input: copy(input),
+      identity,
+      region: service === "cloudfront" ? CLOUDFRONT_REGION : (region ?? regionOfInput(input) ?? this.region),
+      time: this.clock.now().toISOString(),
+      requestId,
+      errorCode: error.name,
+      errorMessage: error.message,
+    };
+    this.failures.push(failure);
+    for (const listener of this.failureListeners) listener(failure);
+  }
+
+  /** Mutating calls AWS refused, in order (CloudTrail records them with their error). */
+  readonly failures: FailedCall[] = [];
+  private readonly failureListeners = new Set<(failure: FailedCall) => void>();
+
+  /** Called after every refused change to an ELBv2 or CloudFront resource. */
+  onFailedCall(listener: (failure: FailedCall) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  failedCallEvent(failure: FailedCall): CloudTrailEnvelope {
+    return failedCallEvent(failure, this.account);
   }
 
   private async delegate(service: string, action: string, input: Json, ctx: CallContext): Promise<Json> {

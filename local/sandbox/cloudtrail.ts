@@ -4,7 +4,7 @@ import { isRecord, type Json } from "./json.js";
 
 /** A successful change to a protected resource, as the sandbox applied it. */
 export interface Mutation {
-  /** 1-based position among the account's mutations. */
+  /** 1-based position among the account's mutations (failed calls count among theirs). */
   seq: number;
   service: "elbv2" | "cloudfront";
   action: string;
@@ -175,4 +175,22 @@ export function cloudTrailEvent(mutation: Mutation, account: string): CloudTrail
       },
     },
   };
+}
+
+/** A mutating call AWS refused: CloudTrail records it too, with the error and no response. */
+export interface FailedCall extends Omit<Mutation, "output"> {
+  errorCode: string;
+  errorMessage: string;
+}
+
+export function failedCallEvent(failure: FailedCall, account: string): CloudTrailEnvelope {
+  const { errorCode, errorMessage, ...call } = failure;
+  // Seeded apart from successful changes, so the ids never collide.
+  const envelope = cloudTrailEvent({ ...call, output: {}, requestId: `${call.requestId}/failed` }, account);
+  const detail = envelope.detail as Json;
+  detail.requestID = call.requestId;
+  detail.responseElements = null;
+  detail.errorCode = errorCode;
+  detail.errorMessage = errorMessage;
+  return envelope;
 }

@@ -10,7 +10,14 @@ export {
 } from "./account.js";
 export { DEFAULT_SANDBOX_START, SandboxClock, type TimerHandle } from "./clock.js";
 export { CLOUDFRONT_REGION } from "./cloudfront.js";
-export { type CloudTrailEnvelope, cloudTrailEvent, type Mutation, trailElements } from "./cloudtrail.js";
+export {
+  type CloudTrailEnvelope,
+  cloudTrailEvent,
+  type FailedCall,
+  failedCallEvent,
+  type Mutation,
+  trailElements,
+} from "./cloudtrail.js";
 export { defaultRuleArn } from "./elbv2.js";
 export type { SandboxServiceName } from "./errors.js";
 export { assumedRole, type IdentityExtras, iamUser, rootUser, type SandboxIdentity } from "./identity.js";

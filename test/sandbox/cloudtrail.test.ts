@@ -5,7 +5,7 @@ import { SandboxAccount } from "../../local/sandbox/account.js";
 import { SandboxClock } from "../../local/sandbox/clock.js";
 import type { CloudTrailEnvelope, Mutation } from "../../local/sandbox/cloudtrail.js";
 import { assumedRole, iamUser } from "../../local/sandbox/identity.js";
-import { fixture, HTTP_LISTENER, plugged, redirectToHttps, scenario } from "./helpers.js";
+import { failure, fixture, HTTP_LISTENER, plugged, redirectToHttps, scenario } from "./helpers.js";
 
 type Event = { detail: Record<string, Record<string, unknown>> } & Record<string, unknown>;
 
@@ -169,5 +169,61 @@ describe("CloudTrail echo", () => {
     // Assess
     expect(sandbox.mutations).toEqual([]);
     expect(echoed).toEqual([]);
+  });
+});
+
+describe("refused changes in CloudTrail", () => {
+  it("records a refused mutating call with its error and no response, as CloudTrail does", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const seen: unknown[] = [];
+    sandbox.onFailedCall((failure) => seen.push(sandbox.failedCallEvent(failure)));
+    sandbox.throttle({ service: "elbv2", action: "ModifyListener", times: 1 });
+
+    // Act
+    const error = await failure(
+      sandbox.call(
+        "elbv2",
+        "ModifyListener",
+        { ListenerArn: HTTP_LISTENER, DefaultActions: [redirectToHttps] },
+        sandbox.remediator(),
+      ),
+    );
+
+    // Assess
+    expect(error.name).toBe("Throttling");
+    expect(sandbox.mutations).toHaveLength(0);
+    expect(seen).toMatchObject([
+      {
+        "detail-type": "AWS API Call via CloudTrail",
+        detail: {
+          eventName: "ModifyListener",
+          errorCode: "Throttling",
+          responseElements: null,
+          requestParameters: { listenerArn: HTTP_LISTENER },
+          userIdentity: { sessionContext: { sessionIssuer: { arn: sandbox.remediatorRoleArn } } },
+        },
+      },
+    ]);
+  });
+
+  it("records nothing for a refused read", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const seen: unknown[] = [];
+    sandbox.onFailedCall((failed) => seen.push(failed));
+
+    // Act
+    await failure(
+      sandbox.call(
+        "elbv2",
+        "DescribeListeners",
+        { ListenerArns: [`${HTTP_LISTENER}0`] },
+        sandbox.remediator(),
+      ),
+    );
+
+    // Assess
+    expect(seen).toEqual([]);
   });
 });

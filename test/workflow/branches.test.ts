@@ -256,9 +256,10 @@ describe("remediation workflow branches", () => {
     // Act
     await driftShopThenThrottle(rt, 2);
 
-    // Assess
-    const { outcomes: seen } = await outcomes(rt);
+    // Assess: CloudTrail recorded the two refused attempts as well; the pipeline ignores them
+    const { report, outcomes: seen } = await outcomes(rt);
     expect(seen).toEqual(["fixed"]);
+    expect(report.ignored.map((i) => i.reason)).toEqual(["failed-call", "failed-call", "own-change"]);
   });
 
   it("ends failed, audited and notified when AWS keeps refusing the fix", async () => {
