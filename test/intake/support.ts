@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { ExecutionAlreadyExists, ExecutionDoesNotExist } from "@aws-sdk/client-sfn";
+import { metadata as realAlbMetadata } from "../../functions/controls/alb-http-to-https-redirect/metadata.js";
 import type { AnyControl, ControlMetadata, Finding, Trigger } from "../../functions/controls/types.js";
 import { clients, useClientPlugin } from "../../functions/lib/aws.js";
 import { parseConfig } from "../../functions/lib/config.js";
@@ -29,32 +30,11 @@ export function variant(name: string, edit: (event: Json & { detail: Json }) => 
   return event;
 }
 
+/** The real ALB control's triggers under a test id, so intake is tested against what is deployed. */
 export const albMetadata: ControlMetadata = {
+  ...realAlbMetadata,
   id: "test-alb-redirect",
   title: "test ALB control",
-  severity: "HIGH",
-  securityHubIds: ["ELB.1"],
-  resourceType: "AWS::ElasticLoadBalancingV2::Listener",
-  service: "elbv2",
-  triggers: {
-    cloudTrail: {
-      source: "aws.elasticloadbalancing",
-      eventSource: "elasticloadbalancing.amazonaws.com",
-      eventNames: [
-        "CreateListener",
-        "ModifyListener",
-        "CreateRule",
-        "ModifyRule",
-        "DeleteRule",
-        "SetRulePriorities",
-      ],
-      delivery: "regional",
-    },
-    config: {
-      resourceTypes: ["AWS::ElasticLoadBalancingV2::Listener"],
-      managedRules: ["ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK"],
-    },
-  },
   readActions: [],
   fixActions: [],
 };
