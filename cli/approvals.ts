@@ -151,7 +151,8 @@ export async function decideCommand(
   const by = await callerArn(target.region);
   const record = await decideApproval(
     { table: target.table, region: target.region, stateMachineRegion: target.region },
-    { id, decision, by, reason: options.reason, via: { channel: "cli" }, now: now() },
+    // The caller's STS identity: authenticated, so recorded as verified.
+    { id, decision, by, verified: true, reason: options.reason, via: { channel: "cli" }, now: now() },
   );
   const next =
     decision === "approved"

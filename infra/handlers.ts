@@ -45,7 +45,8 @@ export const reminderFunction: FunctionSpec = {
   handler: "functions/approvals/reminders.handler",
   memory: "256 MB",
   timeout: "60 seconds",
-  description: "driftwarden: reminds on-call of approvals with a quarter of their time left",
+  description:
+    "driftwarden: reminds on-call of approvals with a quarter of their time left, and drains the outbox of unrecorded outcomes",
 };
 
 /**
@@ -68,23 +69,19 @@ const step = (
 });
 
 export const stepFunctions: Record<WorkflowStep, FunctionSpec> = {
-  check: step("check", "WorkflowCheck", "30 seconds", "re-read live state and detect"),
-  mode: step("mode", "WorkflowMode", "30 seconds", "mode, exemptions and flapping"),
-  // The CloudFront risk assessment probes the origin's TLS handshake.
-  assess: step("assess", "WorkflowAssess", "60 seconds", "plan the fix and assess its risk"),
+  // Reads the resource, exemptions and history, plans, and probes CloudFront origins' TLS handshakes.
+  evaluate: step("evaluate", "WorkflowEvaluate", "60 seconds", "re-check, decide, plan and assess risk"),
   requestApproval: step("requestApproval", "WorkflowRequestApproval", "30 seconds", "ask on-call"),
-  // CloudFront updates retry on a stale ETag and back off when throttled.
+  // CloudFront updates retry on a stale ETag; the SDK backs off when throttled.
   apply: step("apply", "WorkflowApply", "120 seconds", "apply the fix as the remediator role"),
   verify: step("verify", "WorkflowVerify", "60 seconds", "verify the fix holds"),
-  audit: step("audit", "WorkflowAudit", "30 seconds", "write the audit record"),
+  audit: step("audit", "WorkflowAudit", "30 seconds", "append the audit record"),
   notify: step("notify", "WorkflowNotify", "30 seconds", "notify on-call"),
 };
 
 /** Which role statements each step's function gets (`apply` runs as the remediator). */
 export const stepPermissions: Record<Exclude<WorkflowStep, "apply">, FunctionName> = {
-  check: "check",
-  mode: "mode",
-  assess: "assess",
+  evaluate: "evaluate",
   requestApproval: "requestApproval",
   verify: "verify",
   audit: "audit",
@@ -97,6 +94,8 @@ export const linkNames = [
   "ApprovalsTable",
   "FixHistoryTable",
   "EventsTable",
+  "ExemptionsTable",
+  "OutboxTable",
   "Alerts",
   "ApprovalEndpoint",
   "ApprovalSigningKey",
@@ -106,18 +105,32 @@ export type LinkName = (typeof linkNames)[number];
 export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> = {
   intake: ["EventsTable"],
   sweep: [],
-  check: [],
-  mode: ["FixHistoryTable"],
-  assess: [],
-  requestApproval: ["ApprovalsTable", "AuditTable", "Alerts", "ApprovalEndpoint", "ApprovalSigningKey"],
-  apply: [],
+  evaluate: ["ApprovalsTable", "FixHistoryTable", "EventsTable", "ExemptionsTable"],
+  requestApproval: [
+    "ApprovalsTable",
+    "AuditTable",
+    "EventsTable",
+    "Alerts",
+    "ApprovalEndpoint",
+    "ApprovalSigningKey",
+  ],
+  // The journal lives in the EventsTable.
+  apply: ["EventsTable"],
   verify: [],
-  audit: ["AuditTable", "ApprovalsTable", "FixHistoryTable"],
-  notify: ["Alerts"],
+  audit: ["AuditTable", "ApprovalsTable", "FixHistoryTable", "OutboxTable"],
+  notify: ["Alerts", "EventsTable", "OutboxTable"],
   // The endpoint cannot link its own URL (a cycle); it builds links from the request's host instead.
   approvalEndpoint: ["ApprovalsTable", "ApprovalSigningKey"],
-  // Reminders carry fresh signed approval links.
-  reminders: ["ApprovalsTable", "Alerts", "ApprovalEndpoint", "ApprovalSigningKey"],
+  // Reminders carry fresh signed approval links; the same run drains the outbox of unrecorded outcomes.
+  reminders: [
+    "ApprovalsTable",
+    "Alerts",
+    "ApprovalEndpoint",
+    "ApprovalSigningKey",
+    "OutboxTable",
+    "AuditTable",
+    "EventsTable",
+  ],
 };
 
 /** Every function the stack deploys, for whoever needs the whole list (the build, the tests). */

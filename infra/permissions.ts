@@ -12,13 +12,23 @@ import { controlMetadata } from "./controls.js";
  */
 export interface Statement {
   sid: string;
+  /** Allow unless said otherwise; a Deny states what no fix ever does, whatever else allows it. */
+  effect?: "Allow" | "Deny";
   actions: string[];
   resources: string[];
+  /** IAM condition block, e.g. `{ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["journal#*"] } }`. */
+  conditions?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
 export interface PolicyDocument {
   Version: "2012-10-17";
-  Statement: Array<{ Sid: string; Effect: "Allow"; Action: string[]; Resource: string[] }>;
+  Statement: Array<{
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string | string[] | boolean>>;
+  }>;
 }
 
 /** The ARNs a deployment's statements are scoped to. */
@@ -28,7 +38,14 @@ export interface DeploymentArns {
   homeRegion: string;
   /** Regions whose regional resources (load balancers) the controls read and fix. */
   regions: string[];
-  tables: { audit: string; approvals: string; history: string; events: string };
+  tables: {
+    audit: string;
+    approvals: string;
+    history: string;
+    events: string;
+    exemptions: string;
+    outbox: string;
+  };
   topicArn: string;
   stateMachineArn: string;
 }
@@ -37,9 +54,7 @@ export interface DeploymentArns {
 export const functionNames = [
   "intake",
   "sweep",
-  "check",
-  "mode",
-  "assess",
+  "evaluate",
   "requestApproval",
   "verify",
   "audit",
@@ -170,6 +185,45 @@ const publish = (arns: DeploymentArns): Statement => ({
   resources: [arns.topicArn],
 });
 
+/** Only the EventsTable items under the given key prefixes (`journal#`, `notified#`, ...). */
+function eventItems(sid: string, arns: DeploymentArns, actions: string[], prefixes: string[]): Statement {
+  return {
+    sid,
+    actions,
+    resources: [arns.tables.events],
+    conditions: {
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": prefixes.map((prefix) => `${prefix}*`) },
+    },
+  };
+}
+
+/**
+ * Appending to the audit ledger: records and markers are put, the head hint is
+ * updated; nothing is ever deleted. IAM cannot require the put's condition, so
+ * an overwrite by a stolen role is caught by the hash chain and the seals.
+ */
+function appendsAudit(sid: string, arns: DeploymentArns): Statement[] {
+  return [
+    {
+      sid: `${sid}Records`,
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      resources: [arns.tables.audit],
+      conditions: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["seq#*", "idem#*", "head"] },
+      },
+    },
+  ];
+}
+
+/** Notifications are claimed before they are published, so a retried step does not email twice. */
+const claimsNotifications = (arns: DeploymentArns): Statement =>
+  eventItems(
+    "NotificationClaims",
+    arns,
+    ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    ["notified#"],
+  );
+
 /** The statements of each function's own role, from the calls its code makes. */
 export function functionStatements(
   fn: FunctionName,
@@ -183,49 +237,57 @@ export function functionStatements(
         ...readStatements(arns, metadata),
         ...startsWorkflows(arns),
         // Seen-markers make a redelivered event a duplicate; the marker is removed when starting fails.
-        {
-          sid: "SeenEvents",
-          actions: ["dynamodb:DeleteItem", "dynamodb:PutItem"],
-          resources: [tables.events],
-        },
+        eventItems("SeenEvents", arns, ["dynamodb:DeleteItem", "dynamodb:PutItem"], ["event#"]),
       ];
     case "sweep":
       return [...readStatements(arns, metadata), ...startsWorkflows(arns)];
-    case "check":
-    case "assess":
+    case "evaluate":
+      return [
+        ...readStatements(arns, metadata),
+        { sid: "ReadDecision", actions: ["dynamodb:GetItem"], resources: [tables.approvals] },
+        { sid: "RecentFixes", actions: ["dynamodb:Query"], resources: [tables.history] },
+        { sid: "RuntimeExemptions", actions: ["dynamodb:Query"], resources: [tables.exemptions] },
+        // First sight of a tag exemption: when its cap starts, and who announces it.
+        eventItems("TagSightings", arns, ["dynamodb:UpdateItem"], ["tagseen#"]),
+      ];
     case "verify":
       return readStatements(arns, metadata);
-    case "mode":
-      return [{ sid: "RecentFixes", actions: ["dynamodb:Query"], resources: [tables.history] }];
     case "requestApproval":
       return [
-        { sid: "PutApproval", actions: ["dynamodb:PutItem"], resources: [tables.approvals] },
         {
-          sid: "AuditAwaiting",
-          actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
-          resources: [tables.audit],
+          sid: "AskOnCall",
+          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          resources: [tables.approvals],
         },
+        ...appendsAudit("AuditAwaiting", arns),
+        claimsNotifications(arns),
         publish(arns),
+        // A request decided while its task started answers its own token at once.
+        { sid: "AnswerOwnTask", actions: ["states:SendTaskSuccess"], resources: ["*"] },
       ];
     case "audit":
       return [
-        { sid: "WriteAudit", actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [tables.audit] },
-        { sid: "ExpireApproval", actions: ["dynamodb:UpdateItem"], resources: [tables.approvals] },
+        ...appendsAudit("AuditOutcome", arns),
+        {
+          sid: "CloseApproval",
+          actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+          resources: [tables.approvals],
+        },
         { sid: "RecordFix", actions: ["dynamodb:PutItem"], resources: [tables.history] },
+        { sid: "KeepUnrecorded", actions: ["dynamodb:PutItem"], resources: [tables.outbox] },
       ];
     case "notify":
-      return [publish(arns)];
+      return [
+        publish(arns),
+        claimsNotifications(arns),
+        { sid: "KeepUndelivered", actions: ["dynamodb:PutItem"], resources: [tables.outbox] },
+      ];
     case "approvalEndpoint":
       return [
         {
           sid: "DecideApproval",
           actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
           resources: [tables.approvals],
-        },
-        {
-          sid: "ListPending",
-          actions: ["dynamodb:Query"],
-          resources: approvalsTable.indexes.map((index) => `${tables.approvals}/index/${index.name}`),
         },
         // Task-token calls have no resource type in IAM: the token itself is the capability.
         {
@@ -244,8 +306,25 @@ export function functionStatements(
         // Claiming a reminder is a conditional update, so overlapping runs send it once.
         { sid: "ClaimReminder", actions: ["dynamodb:UpdateItem"], resources: [tables.approvals] },
         publish(arns),
+        // The outbox drain: outcomes that could not be recorded or sent when they happened.
+        {
+          sid: "DrainOutbox",
+          actions: ["dynamodb:DeleteItem", "dynamodb:Scan"],
+          resources: [tables.outbox],
+        },
+        ...appendsAudit("DrainAudit", arns),
+        claimsNotifications(arns),
       ];
   }
+}
+
+/** The remediator: the fixers' declared actions, the reads a retried apply needs, and its journal. */
+export function remediatorRole(arns: DeploymentArns, metadata = controlMetadata): Statement[] {
+  return [
+    ...remediatorStatements(arns, metadata),
+    ...readStatements(arns, metadata),
+    eventItems("ApplyJournal", arns, ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["journal#"]),
+  ];
 }
 
 /** The state machine's role: invoke exactly the step functions, and deliver its logs. */
@@ -286,9 +365,10 @@ export function policyDocument(statements: readonly Statement[]): PolicyDocument
     Version: "2012-10-17",
     Statement: statements.map((statement) => ({
       Sid: statement.sid,
-      Effect: "Allow",
+      Effect: statement.effect ?? "Allow",
       Action: statement.actions,
       Resource: statement.resources,
+      ...(statement.conditions ? { Condition: statement.conditions } : {}),
     })),
   };
 }
@@ -302,5 +382,20 @@ export function trustPolicy(service: string) {
 
 /** The shape `sst.aws.Function`'s `permissions` takes. */
 export function functionPermissions(statements: readonly Statement[]) {
-  return statements.map((statement) => ({ actions: statement.actions, resources: statement.resources }));
+  return statements.map((statement) => ({
+    effect: (statement.effect ?? "allow").toLowerCase() as "allow" | "deny",
+    actions: statement.actions,
+    resources: statement.resources,
+    ...(statement.conditions
+      ? {
+          conditions: Object.entries(statement.conditions).flatMap(([test, entries]) =>
+            Object.entries(entries).map(([variable, values]) => ({
+              test,
+              variable,
+              values: (Array.isArray(values) ? values : [values]).map(String),
+            })),
+          ),
+        }
+      : {}),
+  }));
 }

@@ -3,10 +3,13 @@ import {
   approvalsTable,
   auditTable,
   eventsTable,
+  exemptionsTable,
   fixHistoryTable,
+  outboxTable,
   type TableShape,
 } from "../functions/lib/tables.js";
 import { type StepFunctionArns, type WorkflowStep, workflowSteps } from "../workflows/remediation.js";
+import { workflowAlarms } from "./alarms.js";
 import { deadLetterQueuePolicy, emailSubscriptionName, topicPolicy } from "./alerts.js";
 import { metadataControls } from "./controls.js";
 import {
@@ -29,7 +32,7 @@ import {
   functionStatements,
   homeBusArn,
   policyDocument,
-  remediatorStatements,
+  remediatorRole,
   stateMachineArnOf,
   stateMachineStatements,
   trustPolicy,
@@ -75,6 +78,15 @@ export async function driftwarden(settings: Settings) {
     approvals: table(approvalsTable),
     history: table(fixHistoryTable),
     events: table(eventsTable),
+    exemptions: table(exemptionsTable, {
+      transform: {
+        table: (args) => {
+          // Who exempted what and why outlives a bad restore: exemptions are a security record.
+          args.pointInTimeRecovery = { enabled: true };
+        },
+      },
+    }),
+    outbox: table(outboxTable),
   };
 
   // --- notifications -------------------------------------------------------------------------
@@ -111,6 +123,8 @@ export async function driftwarden(settings: Settings) {
     approvals: tables.approvals.arn,
     history: tables.history.arn,
     events: tables.events.arn,
+    exemptions: tables.exemptions.arn,
+    outbox: tables.outbox.arn,
     topicArn: alerts.arn,
   }).apply(
     (v): DeploymentArns => ({
@@ -118,7 +132,14 @@ export async function driftwarden(settings: Settings) {
       account,
       homeRegion,
       regions: settings.regions,
-      tables: { audit: v.audit, approvals: v.approvals, history: v.history, events: v.events },
+      tables: {
+        audit: v.audit,
+        approvals: v.approvals,
+        history: v.history,
+        events: v.events,
+        exemptions: v.exemptions,
+        outbox: v.outbox,
+      },
       topicArn: v.topicArn,
       stateMachineArn,
     }),
@@ -126,7 +147,7 @@ export async function driftwarden(settings: Settings) {
 
   const remediatorFixes = new aws.iam.RolePolicy("RemediatorRoleFixes", {
     role: remediator.name,
-    policy: arns.apply((a) => JSON.stringify(policyDocument(remediatorStatements(a)))),
+    policy: arns.apply((a) => JSON.stringify(policyDocument(remediatorRole(a)))),
   });
 
   // --- functions -----------------------------------------------------------------------------
@@ -135,6 +156,8 @@ export async function driftwarden(settings: Settings) {
     ApprovalsTable: tables.approvals,
     FixHistoryTable: tables.history,
     EventsTable: tables.events,
+    ExemptionsTable: tables.exemptions,
+    OutboxTable: tables.outbox,
     Alerts: alerts,
     ApprovalEndpoint: undefined,
     ApprovalSigningKey: signingKey,
@@ -215,7 +238,7 @@ export async function driftwarden(settings: Settings) {
       name: smName,
       type: "STANDARD",
       roleArn: workflowRole.arn,
-      definition: stepArns.apply((s) => definitionJson(s, settings.approvalTimeoutSeconds)),
+      definition: stepArns.apply((s) => definitionJson(s)),
       loggingConfiguration: {
         logDestination: $interpolate`${workflowLogs.arn}:*`,
         includeExecutionData: true,
@@ -225,6 +248,22 @@ export async function driftwarden(settings: Settings) {
     // Step Functions checks the role can invoke the steps when the definition is saved.
     { dependsOn: [workflowPolicy] },
   );
+  for (const alarm of workflowAlarms(stage)) {
+    new aws.cloudwatch.MetricAlarm(`Workflow${alarm.metricName}`, {
+      name: alarm.name,
+      alarmDescription: alarm.description,
+      namespace: "AWS/States",
+      metricName: alarm.metricName,
+      dimensions: { StateMachineArn: stateMachine.arn },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [alerts.arn],
+    });
+  }
 
   const intake = fn(intakeFunction, "intake");
   const sweep = fn(sweepFunction, "sweep");

@@ -18,6 +18,6 @@ export function stateMachineName(stage: string): string {
 }
 
 /** Exactly the workflow the tests run, with the deployed step function ARNs. */
-export function definitionJson(steps: StepFunctionArns, approvalTimeoutSeconds: number): string {
-  return JSON.stringify(remediationDefinition(steps, { approvalTimeoutSeconds }));
+export function definitionJson(steps: StepFunctionArns): string {
+  return JSON.stringify(remediationDefinition(steps));
 }

@@ -30,18 +30,29 @@ function describeState(state: string | undefined, output: unknown): string | und
   const doc = (output ?? {}) as Record<string, Record<string, unknown> | string | undefined>;
   const pick = (key: string) => doc[key] as Record<string, unknown> | undefined;
   switch (state) {
-    case "ReCheck":
-    case "ReCheckAfterApproval":
-      return `re-checked live state: ${pick("check")?.status} - ${pick("check")?.message}`;
-    case "Mode":
-    case "ModeAfterApproval":
-      return `mode: ${pick("mode")?.mode} (${pick("mode")?.decision})`;
-    case "Assess": {
-      const risk = pick("assessment")?.risk as { level: string; reasons: string[] } | undefined;
-      return `risk: ${risk?.level}${risk?.reasons.length ? ` - ${risk.reasons.join("; ")}` : ""}`;
+    case "Evaluate":
+    case "EvaluateAgain":
+    case "EvaluateDecision": {
+      const evaluation = pick("evaluation") as
+        | {
+            status: string;
+            message: string;
+            mode: string;
+            decision: string;
+            reasons: string[];
+            ask: unknown[];
+          }
+        | undefined;
+      if (!evaluation) return undefined;
+      const checked = `re-checked live state: ${evaluation.status} - ${evaluation.message}`;
+      if (evaluation.status !== "non-compliant") return checked;
+      const level =
+        evaluation.decision === "blocked" ? "blocked" : evaluation.ask.length > 0 ? "approval" : "automatic";
+      const why = evaluation.reasons.length ? ` - ${evaluation.reasons.join("; ")}` : "";
+      return `${checked}\n    mode ${evaluation.mode}; risk: ${level}${why}`;
     }
     case "RequestApproval":
-      return `on-call decided: ${JSON.stringify(pick("approval") ?? pick("rejection") ?? pick("error"))}`;
+      return "on-call answered; the decision is read from the approvals table";
     case "Apply":
       return `applied: ${JSON.stringify((pick("applied")?.calls as unknown[] | undefined)?.map((c) => (c as { action: string }).action))}`;
     case "Verify":

@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { reminderDueAt, handler as remindersHandler } from "../functions/approvals/reminders.js";
-import { type ApprovalRecord, decideApproval, listApprovals } from "../functions/approvals/store.js";
-import { listAudit } from "../functions/audit/store.js";
+import {
+  type ApprovalRecord,
+  approvalStatuses,
+  decideApproval,
+  listApprovals,
+} from "../functions/approvals/store.js";
+import { latestPerExecution, listAudit } from "../functions/audit/store.js";
 import type { Change } from "../functions/controls/types.js";
 import { deployedEventRules } from "../functions/events/deployed.js";
 import type { EventRule } from "../functions/events/patterns.js";
@@ -9,15 +14,19 @@ import { handler as intakeHandler, sweepHandler } from "../functions/intake/hand
 import type { IntakeResult } from "../functions/intake/intake.js";
 import { useDynamoEndpoint } from "../functions/lib/aws.js";
 import { useClock } from "../functions/lib/clock.js";
-import {
-  approvalTimeoutSeconds,
-  type DriftwardenConfig,
-  remediatorRoleArn,
-} from "../functions/lib/config.js";
+import { type DriftwardenConfig, remediatorRoleArn } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
 import { ApprovalError, DriftwardenError } from "../functions/lib/errors.js";
 import { type DriftwardenResources, useResources } from "../functions/lib/resources.js";
-import { approvalsTable, auditTable, eventsTable, fixHistoryTable, tables } from "../functions/lib/tables.js";
+import {
+  approvalsTable,
+  auditTable,
+  eventsTable,
+  exemptionsTable,
+  fixHistoryTable,
+  outboxTable,
+  tables,
+} from "../functions/lib/tables.js";
 import { useProbe } from "../functions/workflow/context.js";
 import { stepHandlers } from "../functions/workflow/handlers.js";
 import type { Outcome, WorkflowInput } from "../functions/workflow/types.js";
@@ -138,6 +147,8 @@ export class LocalRuntime {
       approvalsTable: dynamo.tableName(approvalsTable),
       historyTable: dynamo.tableName(fixHistoryTable),
       eventsTable: dynamo.tableName(eventsTable),
+      exemptionsTable: dynamo.tableName(exemptionsTable),
+      outboxTable: dynamo.tableName(outboxTable),
       topicArn,
       approvalUrl: options.approvalUrl,
       // Generated per run: links from one local run never work in another.
@@ -151,9 +162,7 @@ export class LocalRuntime {
     for (const step of workflowSteps) handlers[arns[step]] = stepHandlers[step] as unknown as LambdaHandler;
     this.sfn = new LocalStepFunctions({
       stateMachineArn: this.resources.stateMachineArn,
-      definition: remediationDefinition(arns, {
-        approvalTimeoutSeconds: approvalTimeoutSeconds(options.config),
-      }),
+      definition: remediationDefinition(arns),
       handlers,
       timers: this.clock,
       observer: options.observer,
@@ -349,7 +358,7 @@ export class LocalRuntime {
   async decide(
     decision: "approved" | "rejected",
     by: string,
-    options: { id?: string; reason?: string; channel?: string } = {},
+    options: { id?: string; reason?: string; channel?: string; verified?: boolean } = {},
   ): Promise<ApprovalRecord> {
     const pending = await this.pendingApprovals();
     const target = options.id ? pending.find((a) => a.id === options.id) : pending[0];
@@ -368,6 +377,8 @@ export class LocalRuntime {
         id: target.id,
         decision,
         by,
+        // A scenario (or the demo prompt) names a person; only the CLI proves an identity.
+        verified: options.verified ?? false,
         reason: options.reason,
         via: { channel: options.channel ?? "scenario" },
         now: this.clock.now(),
@@ -437,11 +448,13 @@ export class LocalRuntime {
 
   async report(name: string): Promise<Report> {
     const approvals = await listAllApprovals(this);
+    // The ledger keeps every record (an approval request, then the outcome); the report shows what
+    // each execution says now. Records of the same sandbox instant are listed in the order their
+    // executions started, so a report does not depend on which branch of the pipeline ran faster.
     const started = this.executionOrder();
-    // Records written at the same sandbox instant are listed in the order their executions started.
-    const audit = (await listAudit({ table: this.resources.auditTable, region: this.resources.region })).sort(
-      (a, b) => a.at.localeCompare(b.at) || started(a.executionId) - started(b.executionId),
-    );
+    const audit = latestPerExecution(
+      await listAudit({ table: this.resources.auditTable, region: this.resources.region }),
+    ).sort((a, b) => a.at.localeCompare(b.at) || started(a.executionId) - started(b.executionId));
     const executions: ReportExecution[] = [...this.sfn.executions.values()].map((execution) => {
       const input = JSON.parse(execution.input) as WorkflowInput;
       const last = (execution.lastState ?? {}) as { outcome?: Outcome };
@@ -507,8 +520,6 @@ export class LocalRuntime {
 
 async function listAllApprovals(runtime: LocalRuntime): Promise<ApprovalRecord[]> {
   const options = { table: runtime.resources.approvalsTable, region: runtime.resources.region };
-  const all = await Promise.all(
-    (["pending", "approved", "rejected", "expired"] as const).map((status) => listApprovals(options, status)),
-  );
+  const all = await Promise.all(approvalStatuses.map((status) => listApprovals(options, status)));
   return runtime.chronological(all.flat());
 }

@@ -108,7 +108,12 @@ type LibraryTaskHandlers = NonNullable<
 
 const metadata = { $metadata: { httpStatusCode: 400 } };
 
-type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string; TimeoutSeconds?: number };
+type StateDefinition = Record<string, unknown> & {
+  Type: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+};
 
 export class LocalStepFunctions {
   readonly executions = new Map<string, LocalExecution>();
@@ -137,6 +142,8 @@ export class LocalStepFunctions {
     for (const [name, state] of Object.entries(runnable.States)) {
       if (state.Type === "Task" && String(state.Resource).endsWith(".waitForTaskToken")) {
         this.timeouts.set(name, state.TimeoutSeconds ?? 31_536_000);
+        // A TimeoutSecondsPath is read from the payload (see waitTimeout); the library gets only the cap.
+        delete state.TimeoutSecondsPath;
         state.TimeoutSeconds = LIBRARY_TIMEOUT_CAP;
       }
     }
@@ -312,7 +319,30 @@ export class LocalStepFunctions {
     }
   }
 
-  private waitForToken(execution: LocalExecution, stateName: string, token: string): Promise<unknown> {
+  /**
+   * The task's timeout on the sandbox clock. With TimeoutSecondsPath, the
+   * definition passes the same value in the payload as `timeoutSeconds` (a
+   * definition test keeps the two paths equal), because the local handler sees
+   * the payload, not the state input the path is read from.
+   */
+  private waitTimeout(stateName: string, payload: unknown): number {
+    if (this.states[stateName]?.TimeoutSecondsPath) {
+      const seconds = (payload as { timeoutSeconds?: unknown } | undefined)?.timeoutSeconds;
+      if (typeof seconds === "number" && Number.isInteger(seconds) && seconds > 0) return seconds;
+      throw new NamedError(
+        "States.Runtime",
+        `${stateName}: TimeoutSecondsPath did not resolve to a positive integer`,
+      );
+    }
+    return this.timeouts.get(stateName) ?? 31_536_000;
+  }
+
+  private waitForToken(
+    execution: LocalExecution,
+    stateName: string,
+    token: string,
+    payload: unknown,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const finish = (how: "timed-out" | "done") => {
         this.parked.delete(token);
@@ -335,7 +365,7 @@ export class LocalStepFunctions {
       };
       this.parked.set(token, task);
       execution.waitingOn = stateName;
-      const timeoutSeconds = this.timeouts.get(stateName) ?? 31_536_000;
+      const timeoutSeconds = this.waitTimeout(stateName, payload);
       const due = new Date(this.options.timers.now().getTime() + timeoutSeconds * 1000);
       this.options.timers.schedule(due, () => {
         if (!this.parked.has(token)) return;
@@ -357,7 +387,7 @@ export class LocalStepFunctions {
           this.issued.push(encoded);
           const params = replaceMarker(input, encoded) as { FunctionName: string; Payload: unknown };
           // The token is valid (and its timeout runs) from the moment the task starts, as in AWS.
-          const waiting = this.waitForToken(execution, name, encoded);
+          const waiting = this.waitForToken(execution, name, encoded, params.Payload);
           // A decision or timeout can land while the function still runs; its rejection is awaited below.
           waiting.catch(() => undefined);
           try {

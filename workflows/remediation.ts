@@ -4,56 +4,95 @@
  * (with the deployed function ARNs) and the tests run it with
  * aws-local-stepfunctions against the same handlers.
  *
- * State document: `$.input` is the WorkflowInput; each step adds its result
- * under its own key (`$.check`, `$.mode`, `$.assessment`, `$.approval`,
- * `$.recheck`, `$.applied`, `$.verification`), the outcome lands in `$.outcome`
- * and any caught failure in `$.error`.
+ * State document: `$.input` is the WorkflowInput; `$.evaluation` the latest
+ * Evaluate result (the only step that reads the resource and decides),
+ * `$.applied.calls` every call made so far, `$.verification`, `$.outcome`,
+ * `$.audit`, and any caught failure under `$.error`.
+ *
+ * The auto-fix path is Start, Evaluate, Route, Apply, Verify, Verified,
+ * OutcomeFixed, Audit, ShouldNotify, Notify, Done: 11 transitions.
  */
 
-export const workflowSteps = [
-  "check",
-  "mode",
-  "assess",
-  "requestApproval",
-  "apply",
-  "verify",
-  "audit",
-  "notify",
-] as const;
+export const workflowSteps = ["evaluate", "requestApproval", "apply", "verify", "audit", "notify"] as const;
 export type WorkflowStep = (typeof workflowSteps)[number];
 
 /** Function ARN (or name) of the Lambda behind each step. */
 export type StepFunctionArns = Record<WorkflowStep, string>;
 
-export interface RemediationOptions {
-  approvalTimeoutSeconds: number;
-}
-
-/** Errors AWS services use for throttling (ELBv2, CloudFront, SNS, DynamoDB), as Lambda reports them (error.name). */
+/** Errors AWS services use for throttling (ELBv2, CloudFront, SNS, DynamoDB, Step Functions, KMS, WAF), as Lambda reports them (error.name). */
 export const throttlingErrors = [
   "Throttling",
   "ThrottlingException",
   "ThrottledException",
+  "Throttled",
   "TooManyRequestsException",
   "RequestLimitExceeded",
   "ProvisionedThroughputExceededException",
-  "Lambda.TooManyRequestsException",
+  "RequestThrottled",
+  "SlowDown",
 ];
 
-/** Transient Lambda service errors AWS recommends retrying for every Lambda task. */
-const lambdaTransientErrors = [
+/** Server-side errors that a later attempt usually gets past (after the SDK's own retries gave up). */
+export const transientErrors = [
+  "InternalFailure",
+  "InternalError",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "InternalServiceError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TimeoutError",
+  "ECONNRESET",
+  "ETIMEDOUT",
+];
+
+/**
+ * Lambda service errors AWS recommends retrying for every Lambda task, plus a
+ * function that died (crash, timeout, out of memory): `Lambda.Unknown` and
+ * `States.Timeout` (the step's own timeout). Every step is safe to repeat.
+ */
+export const lambdaTransientErrors = [
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
+  "Lambda.Unknown",
+  "States.Timeout",
 ];
 
-/** The error name the approval step fails with when on-call rejects. */
+/** The error name the approval task fails with when on-call rejects. */
 export const rejectedError = "Driftwarden.Rejected";
+
+const retryable = [...throttlingErrors, ...transientErrors, ...lambdaTransientErrors];
+
+/**
+ * Backoff with full jitter, so many executions throttled together do not retry
+ * in lockstep. Steps that only read or record get many attempts: giving up on
+ * a passing fault would lose an outcome (or report a good fix as failed).
+ */
+function retry(maxAttempts: number) {
+  return [
+    {
+      ErrorEquals: retryable,
+      IntervalSeconds: 2,
+      MaxAttempts: maxAttempts,
+      BackoffRate: 2,
+      MaxDelaySeconds: 60,
+      JitterStrategy: "FULL",
+    },
+  ];
+}
 
 type State = Record<string, unknown>;
 
-function lambdaTask(
+const execution = {
+  "input.$": "$.input",
+  "executionId.$": "$$.Execution.Id",
+  "executionName.$": "$$.Execution.Name",
+};
+
+function task(
   resource: string,
   parameters: Record<string, unknown>,
   resultPath: string,
@@ -64,179 +103,151 @@ function lambdaTask(
     Resource: resource,
     Parameters: parameters,
     ResultPath: resultPath,
-    Retry: [{ ErrorEquals: lambdaTransientErrors, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+    Retry: retry(8),
     Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeFailed" }],
     Next: next,
   };
 }
 
-// Recording must not give up on a passing fault: the outcome would go unseen.
-const recordRetry = [
-  {
-    ErrorEquals: [...throttlingErrors, ...lambdaTransientErrors],
-    IntervalSeconds: 2,
-    MaxAttempts: 5,
-    BackoffRate: 2,
-  },
-  { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 5, MaxAttempts: 2, BackoffRate: 2 },
-];
-
 function outcome(name: string): State {
-  return { Type: "Pass", Result: name, ResultPath: "$.outcome", Next: "Record" };
+  return { Type: "Pass", Result: name, ResultPath: "$.outcome", Next: "Audit" };
 }
 
-export function remediationDefinition(fns: StepFunctionArns, options: RemediationOptions) {
-  if (!Number.isInteger(options.approvalTimeoutSeconds) || options.approvalTimeoutSeconds < 1) {
-    throw new RangeError(`approvalTimeoutSeconds must be a positive whole number of seconds`);
-  }
-  const context = {
-    "input.$": "$.input",
-    "executionId.$": "$$.Execution.Id",
-    "executionName.$": "$$.Execution.Name",
-  };
+/** An apply round: the calls of `$.evaluation.apply`, journaled under the round number. */
+function applyTask(fn: string, next: string): State {
   return {
-    Comment: "driftwarden: re-check, decide, fix (or ask on-call), verify, notify and audit one drift",
+    Type: "Task",
+    Resource: fn,
+    Parameters: {
+      ...execution,
+      mode: "apply",
+      "changes.$": "$.evaluation.apply",
+      "round.$": "$.evaluation.applyRound",
+      "made.$": "$.applied.calls",
+    },
+    ResultPath: "$.applied",
+    Retry: retry(6),
+    // Whatever stopped the apply, the audit must list the calls that were really made.
+    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Reconcile" }],
+    Next: next,
+  };
+}
+
+function evaluateTask(fn: string, extra: Record<string, unknown>): State {
+  return {
+    Type: "Task",
+    Resource: fn,
+    Parameters: { ...execution, ...extra },
+    ResultPath: "$.evaluation",
+    Retry: retry(8),
+    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeFailed" }],
+    Next: "Route",
+  };
+}
+
+const decisions: Record<string, string> = {
+  apply: "Apply",
+  "apply-safe": "ApplySafe",
+  ask: "RequestApproval",
+  wait: "RequestApproval",
+  compliant: "OutcomeCompliant",
+  exempt: "OutcomeExempt",
+  suspended: "OutcomeSuspended",
+  reported: "OutcomeReported",
+  blocked: "OutcomeBlocked",
+  rejected: "OutcomeRejected",
+  expired: "OutcomeApprovalExpired",
+};
+
+/**
+ * The approval wait has no fixed TimeoutSeconds: each wait lasts what its
+ * evaluation says (the configured approvalTimeout for a new request, what is
+ * left of it when the same request keeps waiting), via TimeoutSecondsPath.
+ */
+export function remediationDefinition(fns: StepFunctionArns) {
+  return {
+    Comment: "driftwarden: re-check, decide, fix (or ask on-call), verify, audit and notify one drift",
     StartAt: "Start",
     States: {
       Start: {
         Type: "Pass",
-        Comment: "Keep the execution input under $.input so every step can add its own result beside it",
-        Parameters: { "input.$": "$" },
-        Next: "ReCheck",
+        Comment: "Keep the execution input under $.input and start with no calls made",
+        Parameters: { "input.$": "$", applied: { calls: [] } },
+        Next: "Evaluate",
       },
-      ReCheck: lambdaTask(fns.check, context, "$.check", "IsDrifted"),
-      IsDrifted: {
+      Evaluate: evaluateTask(fns.evaluate, {}),
+      // After the safe part of a fix was made, the rest is judged (and asked about) on a fresh read.
+      EvaluateAgain: evaluateTask(fns.evaluate, { "previous.$": "$.evaluation" }),
+      // After on-call decided: everything is judged again, and the decision is read from the approvals table.
+      EvaluateDecision: evaluateTask(fns.evaluate, { "previous.$": "$.evaluation", afterDecision: true }),
+      Route: {
         Type: "Choice",
-        Choices: [{ Variable: "$.check.status", StringEquals: "non-compliant", Next: "Mode" }],
-        Default: "OutcomeCompliant",
+        Choices: Object.entries(decisions).map(([decision, next]) => ({
+          Variable: "$.evaluation.decision",
+          StringEquals: decision,
+          Next: next,
+        })),
+        Default: "OutcomeFailed",
       },
-      Mode: lambdaTask(fns.mode, { ...context, "check.$": "$.check" }, "$.mode", "RouteMode"),
-      RouteMode: {
-        Type: "Choice",
-        Choices: [
-          { Variable: "$.mode.decision", StringEquals: "exempt", Next: "OutcomeExempt" },
-          { Variable: "$.mode.decision", StringEquals: "suspended", Next: "OutcomeSuspended" },
-        ],
-        Default: "Assess",
-      },
-      Assess: lambdaTask(fns.assess, { ...context, "mode.$": "$.mode" }, "$.assessment", "RouteRisk"),
-      RouteRisk: {
-        Type: "Choice",
-        Choices: [
-          { Variable: "$.assessment.status", StringEquals: "compliant", Next: "OutcomeCompliant" },
-          // Report mode only ever notifies, whatever the fix would have been (the risk is in the message).
-          { Variable: "$.mode.mode", StringEquals: "report", Next: "OutcomeReported" },
-          { Variable: "$.assessment.risk.level", StringEquals: "blocked", Next: "OutcomeBlocked" },
-          { Variable: "$.assessment.needsApproval", BooleanEquals: true, Next: "RequestApproval" },
-        ],
-        Default: "Apply",
+      Apply: applyTask(fns.apply, "Verify"),
+      ApplySafe: applyTask(fns.apply, "EvaluateAgain"),
+      Reconcile: {
+        Type: "Task",
+        Comment: "The apply gave up: read its journal and the resource to know which calls were made",
+        Resource: fns.apply,
+        Parameters: {
+          ...execution,
+          mode: "reconcile",
+          "changes.$": "$.evaluation.apply",
+          "round.$": "$.evaluation.applyRound",
+          "made.$": "$.applied.calls",
+        },
+        ResultPath: "$.applied",
+        Retry: retry(10),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.reconcileError", Next: "OutcomeFailed" }],
+        Next: "OutcomeFailed",
       },
       RequestApproval: {
         Type: "Task",
-        Comment: "Waits for on-call: the approval endpoint or CLI calls SendTaskSuccess / SendTaskFailure",
+        Comment:
+          "Waits for on-call: the approval endpoint or CLI records the decision, then calls SendTaskSuccess / SendTaskFailure",
         Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
         Parameters: {
           FunctionName: fns.requestApproval,
           Payload: {
-            ...context,
+            ...execution,
             "taskToken.$": "$$.Task.Token",
-            "check.$": "$.check",
-            "mode.$": "$.mode",
-            "assessment.$": "$.assessment",
-            timeoutSeconds: options.approvalTimeoutSeconds,
+            "evaluation.$": "$.evaluation",
+            // The safe part of the fix already made: the request (and its audit record) must say so.
+            "made.$": "$.applied.calls",
+            "timeoutSeconds.$": "$.evaluation.approval.timeoutSeconds",
           },
         },
-        TimeoutSeconds: options.approvalTimeoutSeconds,
-        ResultPath: "$.approval",
-        Retry: [{ ErrorEquals: lambdaTransientErrors, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
-        Catch: [
-          { ErrorEquals: ["States.Timeout"], ResultPath: "$.error", Next: "OutcomeApprovalExpired" },
-          { ErrorEquals: [rejectedError], ResultPath: "$.rejection", Next: "OutcomeRejected" },
-          { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeFailed" },
-        ],
-        Next: "ReCheckAfterApproval",
-      },
-      // After a decision, everything is judged again: the resource may have been fixed,
-      // exempted, or changed while on-call read the email.
-      ReCheckAfterApproval: lambdaTask(fns.check, context, "$.check", "StillDrifted"),
-      StillDrifted: {
-        Type: "Choice",
-        Choices: [{ Variable: "$.check.status", StringEquals: "non-compliant", Next: "ModeAfterApproval" }],
-        Default: "OutcomeCompliant",
-      },
-      ModeAfterApproval: lambdaTask(
-        fns.mode,
-        { ...context, "check.$": "$.check" },
-        "$.mode",
-        "RouteModeAfterApproval",
-      ),
-      RouteModeAfterApproval: {
-        Type: "Choice",
-        Choices: [
-          { Variable: "$.mode.decision", StringEquals: "exempt", Next: "OutcomeExempt" },
-          { Variable: "$.mode.decision", StringEquals: "suspended", Next: "OutcomeSuspended" },
-          { Variable: "$.mode.mode", StringEquals: "report", Next: "OutcomeReported" },
-        ],
-        Default: "AssessAfterApproval",
-      },
-      AssessAfterApproval: lambdaTask(
-        fns.assess,
-        { ...context, "mode.$": "$.mode", "approvedPlanDigest.$": "$.assessment.planDigest" },
-        "$.recheck",
-        "RouteAfterApproval",
-      ),
-      RouteAfterApproval: {
-        Type: "Choice",
-        Comment:
-          "An approval binds to the plan it was asked for: a changed resource is re-planned and re-asked",
-        Choices: [
-          { Variable: "$.recheck.status", StringEquals: "compliant", Next: "OutcomeCompliant" },
-          { Variable: "$.recheck.planChanged", BooleanEquals: true, Next: "Replanned" },
-        ],
-        Default: "ApprovedPlanHolds",
-      },
-      ApprovedPlanHolds: {
-        Type: "Pass",
-        Parameters: {
-          "input.$": "$.input",
-          "check.$": "$.check",
-          "mode.$": "$.mode",
-          "assessment.$": "$.recheck",
-          "approval.$": "$.approval",
-        },
-        Next: "Apply",
-      },
-      Replanned: {
-        Type: "Pass",
-        Parameters: {
-          "input.$": "$.input",
-          "check.$": "$.check",
-          "mode.$": "$.mode",
-          "assessment.$": "$.recheck",
-          "previousApproval.$": "$.approval",
-        },
-        Next: "RouteRisk",
-      },
-      Apply: {
-        Type: "Task",
-        Resource: fns.apply,
-        Parameters: { ...context, "assessment.$": "$.assessment" },
-        ResultPath: "$.applied",
+        TimeoutSecondsPath: "$.evaluation.approval.timeoutSeconds",
+        // The output is not trusted: what on-call decided is read from the approvals table next.
+        ResultPath: "$.approvalTask",
         Retry: [
           {
-            ErrorEquals: throttlingErrors,
+            ErrorEquals: retryable.filter((name) => name !== "States.Timeout"),
             IntervalSeconds: 2,
             MaxAttempts: 6,
             BackoffRate: 2,
             MaxDelaySeconds: 60,
             JitterStrategy: "FULL",
           },
-          { ErrorEquals: lambdaTransientErrors, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 },
         ],
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeFailed" }],
-        Next: "Verify",
+        Catch: [
+          { ErrorEquals: ["States.Timeout"], ResultPath: "$.error", Next: "OutcomeApprovalExpired" },
+          { ErrorEquals: [rejectedError], ResultPath: "$.approvalTask", Next: "EvaluateDecision" },
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeFailed" },
+        ],
+        Next: "EvaluateDecision",
       },
-      Verify: lambdaTask(fns.verify, context, "$.verification", "Verified"),
+      Verify: {
+        ...task(fns.verify, execution, "$.verification", "Verified"),
+        // A verification that cannot be read is retried, not taken for a failed fix.
+        Retry: retry(12),
+      },
       Verified: {
         Type: "Choice",
         Choices: [{ Variable: "$.verification.status", StringEquals: "compliant", Next: "OutcomeFixed" }],
@@ -257,46 +268,85 @@ export function remediationDefinition(fns: StepFunctionArns, options: Remediatio
       OutcomeApprovalExpired: outcome("approval-expired"),
       OutcomeFixed: outcome("fixed"),
       OutcomeFailed: outcome("failed"),
-      Record: {
-        Type: "Pass",
-        Comment: "Audit first (its id goes into the message), then notify",
-        Next: "Audit",
-      },
       Audit: {
         Type: "Task",
-        Comment: "Conditional write keyed by execution: a retried step never writes a second record",
+        Comment: "Appends the outcome to the audit chain; keyed by execution, so a retry never writes twice",
         Resource: fns.audit,
-        Parameters: { ...context, "outcome.$": "$.outcome", "state.$": "$" },
+        Parameters: { ...execution, mode: "audit", "outcome.$": "$.outcome", "state.$": "$" },
         ResultPath: "$.audit",
-        Retry: recordRetry,
+        Retry: retry(12),
+        // On-call must hear of the outcome even when it cannot be recorded; the outbox keeps it for a redrive.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.auditError", Next: "KeepUnrecorded" }],
         Next: "ShouldNotify",
+      },
+      KeepUnrecorded: {
+        Type: "Task",
+        Comment: "Stores the unwritten audit record in the outbox, which the scheduled drain writes later",
+        Resource: fns.audit,
+        Parameters: { ...execution, mode: "outbox", "outcome.$": "$.outcome", "state.$": "$" },
+        ResultPath: "$.outbox",
+        Retry: retry(8),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.outboxError", Next: "NotifyUnrecorded" }],
+        Next: "NotifyUnrecorded",
+      },
+      NotifyUnrecorded: {
+        Type: "Task",
+        Resource: fns.notify,
+        Parameters: { ...execution, mode: "notify", "outcome.$": "$.outcome", "state.$": "$" },
+        ResultPath: "$.notification",
+        Retry: retry(8),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notifyError", Next: "AuditNotRecorded" }],
+        Next: "AuditNotRecorded",
+      },
+      AuditNotRecorded: {
+        Type: "Fail",
+        Comment:
+          "Fails the execution so the ExecutionsFailed alarm tells on-call; the outbox still holds the record",
+        Error: "AuditNotRecorded",
+        Cause: "The outcome could not be written to the audit table; it waits in the outbox",
       },
       ShouldNotify: {
         Type: "Choice",
-        Comment: "compliant and exempt are audited but never emailed",
+        Comment:
+          "compliant and exempt are audited but not emailed, except the first sight of a tag exemption",
         Choices: [
+          { Variable: "$.outcome", StringEquals: "failed", Next: "NotifyFailure" },
+          {
+            And: [
+              { Variable: "$.outcome", StringEquals: "exempt" },
+              { Variable: "$.evaluation.announce", BooleanEquals: true },
+            ],
+            Next: "Notify",
+          },
           {
             Or: [
               { Variable: "$.outcome", StringEquals: "compliant" },
               { Variable: "$.outcome", StringEquals: "exempt" },
             ],
-            Next: "Ended",
+            Next: "Done",
           },
         ],
         Default: "Notify",
       },
-      Notify: {
+      Notify: notifyTask(fns.notify, "Done"),
+      NotifyFailure: notifyTask(fns.notify, "RemediationFailed"),
+      KeepUndelivered: {
         Type: "Task",
+        Comment: "Stores the undelivered notification in the outbox, which the scheduled drain sends later",
         Resource: fns.notify,
-        Parameters: { ...context, "outcome.$": "$.outcome", "auditId.$": "$.audit.auditId", "state.$": "$" },
-        ResultPath: "$.notification",
-        Retry: recordRetry,
-        Next: "Ended",
+        Parameters: { ...execution, mode: "outbox", "outcome.$": "$.outcome", "state.$": "$" },
+        ResultPath: "$.outbox",
+        Retry: retry(8),
+        Catch: [
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.outboxError", Next: "NotificationNotDelivered" },
+        ],
+        Next: "NotificationNotDelivered",
       },
-      Ended: {
-        Type: "Choice",
-        Choices: [{ Variable: "$.outcome", StringEquals: "failed", Next: "RemediationFailed" }],
-        Default: "Done",
+      NotificationNotDelivered: {
+        Type: "Fail",
+        Comment: "Fails the execution so the ExecutionsFailed alarm tells on-call; the outbox resends it",
+        Error: "NotificationNotDelivered",
+        Cause: "The outcome was audited but the notification could not be published; it waits in the outbox",
       },
       RemediationFailed: {
         Type: "Fail",
@@ -306,6 +356,23 @@ export function remediationDefinition(fns: StepFunctionArns, options: Remediatio
       },
       Done: { Type: "Succeed" },
     },
+  };
+}
+
+function notifyTask(fn: string, next: string): State {
+  return {
+    Type: "Task",
+    Resource: fn,
+    Parameters: {
+      ...execution,
+      mode: "notify",
+      "outcome.$": "$.outcome",
+      "state.$": "$",
+    },
+    ResultPath: "$.notification",
+    Retry: retry(8),
+    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.notifyError", Next: "KeepUndelivered" }],
+    Next: next,
   };
 }
 

@@ -275,6 +275,8 @@ async function decide(
         id: link.id,
         decision,
         by,
+        // A name typed on the page proves nothing: it is recorded as typed, unverified.
+        verified: false,
         reason: reason || undefined,
         via: { channel: "web", sourceIp, userAgent },
         now: at,

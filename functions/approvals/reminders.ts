@@ -1,5 +1,7 @@
-import { findControl } from "../controls/registry.js";
+import { appendAudit } from "../audit/store.js";
+import { catalogEntry } from "../controls/catalog.js";
 import type { ControlMetadata } from "../controls/types.js";
+import { clients } from "../lib/aws.js";
 import { now } from "../lib/clock.js";
 import { timeLeft } from "../lib/duration.js";
 import { ApprovalError } from "../lib/errors.js";
@@ -15,7 +17,9 @@ import {
   riskLines,
   sanitizeSubject,
 } from "../notify/message.js";
+import { publishOnce } from "../notify/once.js";
 import { publishNotification } from "../notify/publish.js";
+import { type DrainResult, drainOutbox } from "../workflow/outbox.js";
 import { approvalLinks } from "./links.js";
 import { type ApprovalRecord, claimReminder, listApprovals, releaseReminder } from "./store.js";
 
@@ -45,7 +49,7 @@ export function needsReminder(record: ApprovalRecord, at: Date): boolean {
 
 function metadataOf(id: string): Pick<ControlMetadata, "id" | "title" | "securityHubIds" | "severity"> {
   // A record from a newer deployment still gets its reminder, named by id.
-  return findControl(id)?.metadata ?? { id, title: id, securityHubIds: [], severity: "HIGH" };
+  return catalogEntry(id)?.metadata ?? { id, title: id, securityHubIds: [], severity: "HIGH" };
 }
 
 export function buildReminder(
@@ -116,5 +120,27 @@ export async function sendReminders(): Promise<ReminderRun> {
   return { reminded };
 }
 
+/**
+ * Outcomes the workflow could not record or email when they happened wait in
+ * the outbox; this scheduled run writes and sends them once the service is back.
+ */
+export async function drainUnrecorded(): Promise<DrainResult> {
+  const res = resources();
+  const result = await drainOutbox(
+    { clients, table: res.outboxTable, region: res.region },
+    {
+      append: (facts) => appendAudit({ table: res.auditTable, region: res.region }, facts),
+      publish: (key, notification) => publishOnce(res, key, notification, now()),
+    },
+  );
+  if (result.written.length + result.sent.length > 0) logger.info("outbox drained", { ...result });
+  if (result.failed.length > 0) logger.error("outbox items still waiting", { failed: result.failed });
+  return result;
+}
+
 /** Run by a schedule (infra), and by the local runtime as its clock passes reminder points. */
-export const handler = lambda(async () => sendReminders());
+export const handler = lambda(async () => {
+  // The outbox is drained even when a reminder fails, and a reminder failure still fails the run.
+  const outbox = await drainUnrecorded();
+  return { ...(await sendReminders()), outbox };
+});

@@ -130,12 +130,32 @@ export interface RiskAssessment {
 
 /** One exact AWS API call: planned (before) or made (after). */
 export interface Change {
-  service: "elbv2" | "cloudfront";
+  service: "elbv2" | "cloudfront" | "wafv2";
   action: string;
   input: Record<string, unknown>;
 }
 
-export interface Control<Snapshot = unknown, Plan = unknown> {
+/**
+ * A control's settings beside `mode` and `scope` (`config.controls.<id>`), as
+ * the control's zod schema outputs them. Controls without settings get `{}`.
+ */
+export type ControlSettings = Record<string, unknown>;
+
+/**
+ * The contract every control folder implements. A control is data (metadata
+ * and a settings schema), pure functions (detect, plan, the owned state, and
+ * whether a change is already in effect) and exactly one piece of code with
+ * side effects (execute, one planned call at a time). Everything a control
+ * produces is plain JSON, because it travels between Step Functions states.
+ *
+ * The workflow around it is generic: it plans with `plan`, judges each call's
+ * risk with `assessRisk` (so a safe call is never held back by a risky one),
+ * executes calls one by one through a journal (so a retried or re-run apply
+ * never repeats a call already made and resumes a multi-call fix where it
+ * stopped, using `inEffect` on a fresh snapshot), and verifies by `collect` +
+ * `detect`.
+ */
+export interface Control<Snapshot = unknown, Settings extends ControlSettings = ControlSettings> {
   metadata: ControlMetadata;
   /** Resource ids (ARNs) an event is about; [] when the event does not concern this control. */
   resolveTargets(trigger: Trigger, ctx: ControlContext): Promise<string[]>;
@@ -144,22 +164,33 @@ export interface Control<Snapshot = unknown, Plan = unknown> {
   /** Live state; null when the resource no longer exists. */
   collect(ctx: ControlContext, resource: string): Promise<Snapshot | null>;
   /** Pure. */
-  detect(snapshot: Snapshot): Finding;
+  detect(snapshot: Snapshot, settings: Settings): Finding;
   /** Pure: the part of the state the control owns; equal drift gives equal state. */
   ownedState(snapshot: Snapshot): unknown;
-  /** Pure: the smallest fix. Only called on a non-compliant snapshot. */
-  plan(snapshot: Snapshot): Plan;
-  /** Pure: the exact calls the plan will make, shown to on-call before and audited after. */
-  describePlan(plan: Plan, snapshot: Snapshot): Change[];
-  /** May probe (CloudFront); never changes anything. */
-  assessRisk(snapshot: Snapshot, plan: Plan, ctx: ControlContext): Promise<RiskAssessment>;
-  /** The only code with side effects. Returns the calls it made. */
-  apply(ctx: ControlContext, resource: string, plan: Plan): Promise<Change[]>;
-  /** Re-reads live state after apply; `compliant` means the fix holds. */
-  verify(ctx: ControlContext, resource: string): Promise<Finding>;
-  /** Tags on the resource (for tag exemptions). */
+  /**
+   * Pure: the smallest fix, as the exact calls in the order they are made
+   * (shown to on-call before, audited after). Only called on a non-compliant snapshot.
+   */
+  plan(snapshot: Snapshot, settings: Settings): Change[];
+  /** One assessment per planned call, in the same order. May probe (CloudFront); never changes anything. */
+  assessRisk(
+    snapshot: Snapshot,
+    changes: Change[],
+    ctx: ControlContext,
+    settings: Settings,
+  ): Promise<RiskAssessment[]>;
+  /** Pure: whether the live state already shows this planned call's effect (made before a crash, or by someone). */
+  inEffect(snapshot: Snapshot, change: Change): boolean;
+  /**
+   * The only code with side effects: makes one planned call and returns the call
+   * really made (CloudFront: the read-modify-write under the ETag it read), or
+   * null when the fresh read shows nothing left to change. SDK errors propagate
+   * unchanged so the workflow can retry on their names.
+   */
+  execute(ctx: ControlContext, resource: string, change: Change): Promise<Change | null>;
+  /** Tags on the resource (exemptions, scope, ownership). */
   tags(snapshot: Snapshot): Record<string, string>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the registry holds controls of different snapshot/plan types
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds controls of different snapshot/settings types
 export type AnyControl = Control<any, any>;

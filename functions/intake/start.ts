@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { outOfScope } from "../controls/scope.js";
 import type { Actor, AnyControl, ControlContext } from "../controls/types.js";
 import type { Clients } from "../lib/aws.js";
+import { controlConfig } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
 import { errorMessage, errorName } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
@@ -74,7 +76,12 @@ export async function checkTarget(
     if (snapshot === null || snapshot === undefined) {
       return { ...base, status: "ignored", reason: "resource-gone", detail: `${resource} no longer exists` };
     }
-    const finding = control.detect(snapshot);
+    const { scope, settings } = controlConfig(deps.resources.config, controlId);
+    const outside = outOfScope(control.tags(snapshot), scope);
+    if (outside) {
+      return { ...base, status: "ignored", reason: "not-relevant", detail: `out of scope: ${outside}` };
+    }
+    const finding = control.detect(snapshot, settings);
     if (finding.status === "not-applicable") {
       return { ...base, status: "ignored", reason: "not-relevant", detail: finding.message };
     }

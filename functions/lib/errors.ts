@@ -34,6 +34,12 @@ export class UnknownControlError extends DriftwardenError {}
 /** An approval that cannot be decided (unknown, already decided, expired, bad signature). */
 export class ApprovalError extends DriftwardenError {}
 
+/**
+ * A decision that did not reach the workflow (delivery failed after retries):
+ * it was not recorded and the request is still decidable.
+ */
+export class ApprovalDeliveryError extends ApprovalError {}
+
 /** A scenario file that cannot be run; the message names the field. */
 export class ScenarioError extends DriftwardenError {}
 

@@ -14,6 +14,10 @@ export interface DriftwardenResources {
   historyTable: string;
   /** Conditional "seen" markers of delivered events, so a redelivery is a duplicate. */
   eventsTable: string;
+  /** Runtime exemptions added from the CLI. */
+  exemptionsTable: string;
+  /** Outcomes not yet recorded or notified, for the scheduled drain. */
+  outboxTable: string;
   topicArn: string;
   /** Base URL of the approval page; absent until the approval endpoint exists. */
   approvalUrl?: string;
@@ -48,6 +52,8 @@ export function resources(): DriftwardenResources {
     approvalsTable: linked.ApprovalsTable?.name ?? "",
     historyTable: linked.FixHistoryTable?.name ?? "",
     eventsTable: linked.EventsTable?.name ?? "",
+    exemptionsTable: linked.ExemptionsTable?.name ?? "",
+    outboxTable: linked.OutboxTable?.name ?? "",
     topicArn: linked.Alerts?.arn ?? "",
     approvalUrl: linked.ApprovalEndpoint?.url,
     signingKey: linked.ApprovalSigningKey?.value,

@@ -4,7 +4,13 @@
  */
 export interface TableShape {
   /** Logical name: the SST component name and the local table name. */
-  name: "AuditTable" | "ApprovalsTable" | "FixHistoryTable" | "EventsTable";
+  name:
+    | "AuditTable"
+    | "ApprovalsTable"
+    | "FixHistoryTable"
+    | "EventsTable"
+    | "ExemptionsTable"
+    | "OutboxTable";
   hashKey: string;
   rangeKey?: string;
   /** Attribute holding an epoch-seconds expiry, when the table uses TTL. */
@@ -12,9 +18,15 @@ export interface TableShape {
   indexes?: { name: string; hashKey: string; rangeKey: string }[];
 }
 
+/**
+ * The hash-chained audit ledger (functions/audit/store.ts): records, idempotency
+ * markers, the head hint and seals, by a prefixed `pk`. Records are also indexed
+ * by resource and time, for history without a scan.
+ */
 export const auditTable = {
   name: "AuditTable",
-  hashKey: "executionId",
+  hashKey: "pk",
+  indexes: [{ name: "byResource", hashKey: "resource", rangeKey: "at" }],
 } as const satisfies TableShape;
 
 export const approvalsTable = {
@@ -25,6 +37,7 @@ export const approvalsTable = {
   indexes: [{ name: "byStatus", hashKey: "status", rangeKey: "createdAt" }],
 } as const satisfies TableShape;
 
+/** One item per fix: `<control>#<resource>`, sorted by `<time>#<execution>` so same-instant fixes all count. */
 export const fixHistoryTable = {
   name: "FixHistoryTable",
   hashKey: "resource",
@@ -32,10 +45,36 @@ export const fixHistoryTable = {
   ttl: "expiresAtEpoch",
 } as const satisfies TableShape;
 
+/**
+ * Short-lived bookkeeping keyed by a prefixed `pk`: event seen-markers
+ * (`event#`), the apply journal (`journal#`), notification claims (`notified#`),
+ * first sightings of exemption tags (`tagseen#`). Prefixes let IAM give each
+ * function only its own items (dynamodb:LeadingKeys).
+ */
 export const eventsTable = {
   name: "EventsTable",
   hashKey: "pk",
   ttl: "expiresAt",
 } as const satisfies TableShape;
 
-export const tables: readonly TableShape[] = [auditTable, approvalsTable, fixHistoryTable, eventsTable];
+/** Outcomes that could not be recorded or notified when they happened; the scheduled drain retries them. */
+export const outboxTable = {
+  name: "OutboxTable",
+  hashKey: "id",
+} as const satisfies TableShape;
+
+/** Runtime exemptions added from the CLI: one item per resource (or ARN prefix) and control (`*` for all). */
+export const exemptionsTable = {
+  name: "ExemptionsTable",
+  hashKey: "resource",
+  rangeKey: "control",
+} as const satisfies TableShape;
+
+export const tables: readonly TableShape[] = [
+  auditTable,
+  approvalsTable,
+  fixHistoryTable,
+  eventsTable,
+  exemptionsTable,
+  outboxTable,
+];

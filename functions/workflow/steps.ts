@@ -1,252 +1,195 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
 import { approvalLinks } from "../approvals/links.js";
-import { expireApproval, putApproval } from "../approvals/store.js";
-import { type AuditRecord, type Decision, writeAudit } from "../audit/store.js";
+import {
+  type ApprovalRecord,
+  expireApproval,
+  getApproval,
+  markNotified,
+  putApproval,
+  refreshToken,
+  settle,
+  supersedeApproval,
+} from "../approvals/store.js";
+import { type AuditFacts, appendAudit, type Decision } from "../audit/store.js";
 import { controlById } from "../controls/registry.js";
-import type { Change, FindingStatus, RiskAssessment } from "../controls/types.js";
+import type { Change, Finding } from "../controls/types.js";
+import { clients } from "../lib/aws.js";
 import { now } from "../lib/clock.js";
-import { type ControlMode, controlMode } from "../lib/config.js";
-import { digest } from "../lib/digest.js";
+import { controlConfig } from "../lib/config.js";
 import { metrics } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import { buildNotification } from "../notify/message.js";
-import { publishNotification } from "../notify/publish.js";
+import { publishOnce } from "../notify/once.js";
+import { applyRound, reconcileRound } from "./apply.js";
 import { controlContext } from "./context.js";
-import { activeExemption, recentFixes, recordFix } from "./guards.js";
+import type { Evaluation } from "./evaluate.js";
+import { recordFix } from "./history.js";
+import { journalKey } from "./journal.js";
+import { keep } from "./outbox.js";
 import type { Outcome, WorkflowInput } from "./types.js";
+
+export { evaluate } from "./evaluate.js";
 
 /**
  * The business logic of every workflow step, as plain functions of their
  * Step Functions payload. The Lambda handlers only wrap these.
  */
-interface StepPayload {
+export interface StepPayload {
   input: WorkflowInput;
   executionId: string;
   executionName: string;
 }
 
-export interface CheckResult {
-  status: FindingStatus | "gone";
-  message: string;
-  stateDigest: string | null;
-  tags: Record<string, string>;
-}
-
-async function snapshotOf(input: WorkflowInput) {
-  const control = controlById(input.control);
-  const ctx = controlContext(input);
-  const snapshot = await control.collect(ctx, input.resource);
-  return { control, ctx, snapshot };
-}
-
-export async function check(payload: StepPayload): Promise<CheckResult> {
-  const { control, snapshot } = await snapshotOf(payload.input);
-  if (snapshot === null) {
-    return {
-      status: "gone",
-      message: `${payload.input.resource} no longer exists`,
-      stateDigest: null,
-      tags: {},
-    };
-  }
-  const finding = control.detect(snapshot);
-  return {
-    status: finding.status,
-    message: finding.message,
-    stateDigest: digest(control.ownedState(snapshot)),
-    tags: control.tags(snapshot),
-  };
-}
-
-export interface ModeResult {
-  mode: ControlMode;
-  decision: "proceed" | "exempt" | "suspended";
-  reason: string;
-}
-
-export async function mode(payload: StepPayload & { check: CheckResult }): Promise<ModeResult> {
-  const { config, ...res } = resources();
-  const controlModeValue = controlMode(config, payload.input.control);
-  if (controlModeValue === "off") {
-    return { mode: controlModeValue, decision: "exempt", reason: `control ${payload.input.control} is off` };
-  }
-  const exemption = activeExemption(config, payload.input, payload.check.tags, now());
-  if (exemption) return { mode: controlModeValue, decision: "exempt", reason: exemption };
-  if (controlModeValue !== "report") {
-    const fixes = await recentFixes(
-      { table: res.historyTable, region: res.region },
-      payload.input,
-      config,
-      now(),
-    );
-    if (fixes.length >= config.flapping.maxFixes) {
-      const actors = [...new Set(fixes.map((fix) => fix.actor ?? "unknown"))];
-      return {
-        mode: controlModeValue,
-        decision: "suspended",
-        reason: `fixed ${fixes.length} times since ${fixes[0]?.at}; it keeps drifting back, changed by: ${actors.join(", ")}`,
-      };
-    }
-  }
-  return { mode: controlModeValue, decision: "proceed", reason: `mode ${controlModeValue}` };
-}
-
-export interface Assessment {
-  status: "compliant" | "non-compliant";
-  message: string;
-  plan: unknown;
-  changes: Change[];
-  risk: RiskAssessment;
-  planDigest: string;
-  stateBefore: unknown;
-  needsApproval: boolean;
-  planChanged: boolean;
-}
-
-export async function assess(
-  payload: StepPayload & { mode: ModeResult; approvedPlanDigest?: string },
-): Promise<Assessment> {
-  const { control, ctx, snapshot } = await snapshotOf(payload.input);
-  const finding = snapshot === null ? null : control.detect(snapshot);
-  if (snapshot === null || !finding || finding.status !== "non-compliant") {
-    return {
-      status: "compliant",
-      message: finding?.message ?? `${payload.input.resource} no longer exists`,
-      plan: null,
-      changes: [],
-      risk: { level: "automatic", reasons: [] },
-      planDigest: "",
-      stateBefore: snapshot === null ? null : control.ownedState(snapshot),
-      needsApproval: false,
-      planChanged: false,
-    };
-  }
-  const plan = control.plan(snapshot);
-  const changes = control.describePlan(plan, snapshot);
-  const risk = await control.assessRisk(snapshot, plan, ctx);
-  const stateBefore = control.ownedState(snapshot);
-  const planDigest = digest({ stateBefore, changes });
-  const reasons =
-    payload.mode.mode === "approve-all" && risk.level === "automatic"
-      ? [`control ${control.metadata.id} is in approve-all mode: every fix waits for on-call`]
-      : risk.reasons;
-  return {
-    status: "non-compliant",
-    message: finding.message,
-    plan,
-    changes,
-    risk: { level: risk.level, reasons },
-    planDigest,
-    stateBefore,
-    needsApproval: risk.level === "approval" || payload.mode.mode === "approve-all",
-    planChanged: payload.approvedPlanDigest !== undefined && payload.approvedPlanDigest !== planDigest,
-  };
-}
-
-export function approvalId(executionId: string, planDigest: string): string {
-  return digest({ executionId, planDigest }, 24);
-}
-
-export async function requestApproval(
-  payload: StepPayload & {
-    taskToken: string;
-    check: CheckResult;
-    mode: ModeResult;
-    assessment: Assessment;
-    timeoutSeconds: number;
-  },
-): Promise<{ approvalId: string }> {
-  const res = resources();
-  const control = controlById(payload.input.control);
-  const createdAt = now();
-  const expiresAt = new Date(createdAt.getTime() + payload.timeoutSeconds * 1000);
-  const id = approvalId(payload.executionId, payload.assessment.planDigest);
-  const written = await putApproval(
-    { table: res.approvalsTable, region: res.region },
-    {
-      id,
-      executionId: payload.executionId,
-      executionName: payload.executionName,
-      control: control.metadata.id,
-      resource: payload.input.resource,
-      account: payload.input.account,
-      region: payload.input.region,
-      actor: payload.input.actor,
-      finding: payload.assessment.message,
-      reasons: payload.assessment.risk.reasons,
-      changes: payload.assessment.changes,
-      planDigest: payload.assessment.planDigest,
-      token: payload.taskToken,
-      status: "pending",
-      createdAt: createdAt.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      // Kept a week past expiry so "expired" can still be shown to a late click.
-      expiresAtEpoch: Math.floor(expiresAt.getTime() / 1000) + 7 * 86_400,
-    },
-  );
-  if (written === "exists") return { approvalId: id };
-  const record = baseAudit(payload, "awaiting-approval", {
-    finding: payload.assessment.message,
-    stateBefore: payload.assessment.stateBefore,
-    change: { made: false, calls: payload.assessment.changes },
-    decision: { kind: "pending" },
-  });
-  await writeAudit({ table: res.auditTable, region: res.region }, record);
-  const links = approvalLinks(res, id, expiresAt);
-  const notification = buildNotification({
-    outcome: "awaiting-approval",
-    control: control.metadata,
-    input: payload.input,
-    finding: payload.assessment.message,
-    changes: payload.assessment.changes,
-    changesMade: false,
-    riskReasons: payload.assessment.risk.reasons,
-    auditId: record.auditId,
-    executionId: payload.executionId,
-    approval: { id, expiresAt: expiresAt.toISOString(), ...links },
-  });
-  await publishNotification(res, notification);
-  return { approvalId: id };
-}
-
-export async function apply(payload: StepPayload & { assessment: Assessment }): Promise<{ calls: Change[] }> {
-  const control = controlById(payload.input.control);
-  const calls = await control.apply(
-    controlContext(payload.input),
-    payload.input.resource,
-    payload.assessment.plan,
-  );
-  return { calls };
-}
-
-export async function verify(payload: StepPayload) {
-  const control = controlById(payload.input.control);
-  return control.verify(controlContext(payload.input), payload.input.resource);
-}
-
-/** The workflow state document as the Record states receive it. */
+/** The workflow state document as the recording steps receive it. */
 export interface WorkflowState {
   input: WorkflowInput;
-  check?: CheckResult;
-  mode?: ModeResult;
-  assessment?: Assessment;
-  approval?: { decision: string; by: string; at: string; reason?: string | null };
-  rejection?: { Error: string; Cause: string };
+  evaluation?: Evaluation;
   applied?: { calls: Change[] };
-  verification?: { status: string; message: string };
+  verification?: Finding;
   error?: { Error: string; Cause?: string };
   outcome: Outcome;
 }
 
-function baseAudit(
+export async function requestApproval(
+  payload: StepPayload & { taskToken: string; evaluation: Evaluation; made?: Change[] },
+): Promise<{ approvalId: string }> {
+  const res = resources();
+  const store = { table: res.approvalsTable, region: res.region };
+  const { evaluation } = payload;
+  const approval = evaluation.approval;
+  if (!approval)
+    throw new TypeError("requestApproval needs the evaluation's approval (decision ask or wait)");
+  if (approval.supersedes && approval.supersedes !== approval.id) {
+    await supersedeApproval(store, approval.supersedes, approval.id);
+  }
+  const control = controlById(payload.input.control);
+  const created = now();
+  const expiresAt = new Date(approval.expiresAt);
+  const written = await putApproval(store, {
+    id: approval.id,
+    executionId: payload.executionId,
+    executionName: payload.executionName,
+    round: approval.round,
+    control: control.metadata.id,
+    resource: payload.input.resource,
+    account: payload.input.account,
+    region: payload.input.region,
+    actor: payload.input.actor,
+    finding: evaluation.message,
+    reasons: evaluation.reasons,
+    changes: evaluation.ask,
+    planDigest: evaluation.planDigest,
+    token: payload.taskToken,
+    status: "pending",
+    createdAt: created.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    // Kept a week past expiry so "expired" can still be shown to a late click.
+    expiresAtEpoch: Math.floor(expiresAt.getTime() / 1000) + 7 * 86_400,
+  });
+  let record: ApprovalRecord | undefined;
+  if (written === "exists") {
+    // A retried attempt (or a new wait on the same request) has a new token: the old one is dead.
+    record = await refreshToken(store, approval.id, payload.taskToken);
+    if (!record) {
+      // Decided (or closed) while this task started: let the workflow read the record right away.
+      await clients.sfn(res.region).send(
+        new SendTaskSuccessCommand({
+          taskToken: payload.taskToken,
+          output: JSON.stringify({ approvalId: approval.id }),
+        }),
+      );
+      return { approvalId: approval.id };
+    }
+    if (record.notifiedAt) return { approvalId: approval.id };
+  }
+  await appendAudit(
+    { table: res.auditTable, region: res.region },
+    facts(payload, "awaiting-approval", `awaiting-approval#${approval.round}`, {
+      finding: evaluation.message,
+      stateBefore: evaluation.stateBefore,
+      change:
+        (payload.made ?? []).length > 0
+          ? { made: true, calls: payload.made ?? [], proposed: evaluation.ask }
+          : { made: false, calls: evaluation.ask },
+      decision: { kind: "pending" },
+      notes: evaluation.notes,
+    }),
+  );
+  const links = approvalLinks(res, approval.id, expiresAt);
+  const notification = buildNotification({
+    outcome: "awaiting-approval",
+    control: control.metadata,
+    input: payload.input,
+    finding: evaluation.message,
+    changes: evaluation.ask,
+    changesMade: false,
+    riskReasons: evaluation.reasons,
+    auditId: payload.executionName,
+    executionId: payload.executionId,
+    approval: { id: approval.id, expiresAt: expiresAt.toISOString(), ...links },
+    notes: [...madeSoFarNotes(payload), ...evaluation.notes],
+  });
+  await publishOnce(res, `${payload.executionName}#approval#${approval.id}`, notification, now());
+  await markNotified(store, approval.id, now());
+  return { approvalId: approval.id };
+}
+
+/** The safe part already made goes into the request, so on-call knows what changed before asking. */
+function madeSoFarNotes(payload: { made?: Change[] }): string[] {
+  const made = payload.made ?? [];
+  return made.length > 0
+    ? [`Already made automatically (safe): ${made.map((c) => c.action).join(", ")}`]
+    : [];
+}
+
+export async function apply(
+  payload: StepPayload & { mode: "apply" | "reconcile"; changes: Change[]; round: number; made: Change[] },
+): Promise<{ calls: Change[] }> {
+  const res = resources();
+  const control = controlById(payload.input.control);
+  const target = {
+    control,
+    ctx: controlContext(payload.input),
+    resource: payload.input.resource,
+    changes: payload.changes,
+    journal: {
+      clients,
+      table: res.eventsTable,
+      region: res.region,
+      key: journalKey(payload.executionName, payload.round),
+    },
+    now,
+  };
+  const made = payload.mode === "reconcile" ? await reconcileRound(target) : await applyRound(target);
+  return { calls: [...payload.made, ...made] };
+}
+
+/** Re-reads live state: only what AWS now says counts as fixed. */
+export async function verify(payload: StepPayload): Promise<Finding> {
+  const control = controlById(payload.input.control);
+  const { settings } = controlConfig(resources().config, control.metadata.id);
+  const snapshot = await control.collect(controlContext(payload.input), payload.input.resource);
+  if (snapshot === null) {
+    return {
+      status: "non-compliant",
+      message: `${payload.input.resource} no longer exists, so the fix could not be verified`,
+    };
+  }
+  return control.detect(snapshot, settings);
+}
+
+function facts(
   payload: StepPayload,
   outcome: Outcome,
-  facts: Pick<AuditRecord, "finding" | "stateBefore" | "change" | "decision"> & Partial<AuditRecord>,
-): AuditRecord {
+  entry: string,
+  rest: Pick<AuditFacts, "finding" | "stateBefore" | "change" | "decision"> & Partial<AuditFacts>,
+): AuditFacts {
   const control = controlById(payload.input.control);
   return {
     executionId: payload.executionId,
     auditId: payload.executionName,
+    entry,
     control: control.metadata.id,
     securityHubIds: control.metadata.securityHubIds,
     resource: payload.input.resource,
@@ -257,7 +200,7 @@ function baseAudit(
     eventId: payload.input.eventId,
     outcome,
     at: now().toISOString(),
-    ...facts,
+    ...rest,
   };
 }
 
@@ -275,100 +218,155 @@ function errorOf(state: WorkflowState): { name: string; message: string } | unde
 }
 
 function decisionOf(state: WorkflowState): Decision {
-  if (state.approval) {
+  const decided = state.evaluation?.decided;
+  if (decided && (state.outcome === "rejected" || decided.decision === "approved")) {
     return {
-      kind: "approved",
-      by: state.approval.by,
-      at: state.approval.at,
-      reason: state.approval.reason ?? undefined,
+      kind: decided.decision,
+      by: decided.by,
+      verified: decided.verified,
+      at: decided.at,
+      ...(decided.reason ? { reason: decided.reason } : {}),
     };
   }
-  if (state.outcome === "rejected" && state.rejection) {
-    try {
-      const cause = JSON.parse(state.rejection.Cause) as { by?: string; at?: string; reason?: string | null };
-      return { kind: "rejected", by: cause.by, at: cause.at, reason: cause.reason ?? undefined };
-    } catch {
-      return { kind: "rejected", reason: state.rejection.Cause };
-    }
-  }
   if (state.outcome === "approval-expired") return { kind: "expired" };
-  if (state.outcome === "fixed" || (state.outcome === "failed" && state.applied))
-    return { kind: "automatic" };
+  if ((state.applied?.calls.length ?? 0) > 0) return { kind: "automatic" };
   return { kind: "none" };
 }
 
-function changesOf(state: WorkflowState): { made: boolean; calls: Change[] } {
-  if (state.applied) return { made: true, calls: state.applied.calls };
-  return { made: false, calls: state.assessment?.changes ?? [] };
+function changesOf(state: WorkflowState): AuditFacts["change"] {
+  const made = state.applied?.calls ?? [];
+  const planned = state.evaluation?.changes ?? [];
+  if (made.length > 0) {
+    // What was proposed but not made (the part that waited and was rejected, or expired) stays visible.
+    const rest = state.outcome === "fixed" ? [] : (state.evaluation?.ask ?? []);
+    return { made: true, calls: made, ...(rest.length > 0 ? { proposed: rest } : {}) };
+  }
+  return { made: false, calls: planned };
 }
 
 function findingOf(state: WorkflowState): string {
-  return state.assessment?.message ?? state.check?.message ?? "not determined";
+  return state.evaluation?.message ?? "not determined";
+}
+
+function outcomeFacts(payload: StepPayload & { outcome: Outcome; state: WorkflowState }): AuditFacts {
+  const { state } = payload;
+  const error = errorOf(state);
+  return facts(payload, payload.outcome, "outcome", {
+    finding: findingOf(state),
+    stateBefore: state.evaluation?.stateBefore ?? null,
+    change: changesOf(state),
+    decision: decisionOf(state),
+    notes: notesOf(payload.outcome, state),
+    ...(error ? { error } : {}),
+  });
 }
 
 export async function audit(
-  payload: StepPayload & { outcome: Outcome; state: WorkflowState },
-): Promise<{ auditId: string; written: boolean }> {
+  payload: StepPayload & { mode: "audit" | "outbox"; outcome: Outcome; state: WorkflowState },
+): Promise<{ auditId: string; written: boolean; seq?: number }> {
   const res = resources();
-  const { state } = payload;
-  const error = errorOf(state);
-  const record = baseAudit(payload, payload.outcome, {
-    finding: findingOf(state),
-    stateBefore: state.assessment?.stateBefore ?? null,
-    change: changesOf(state),
-    decision: decisionOf(state),
-    ...(error ? { error } : {}),
-  });
-  const result = await writeAudit({ table: res.auditTable, region: res.region }, record);
-  if (result === "written") {
+  const record = outcomeFacts(payload);
+  if (payload.mode === "outbox") {
+    await keep(
+      { clients, table: res.outboxTable, region: res.region },
+      { id: `audit#${payload.executionName}`, kind: "audit", facts: record, keptAt: now().toISOString() },
+    );
+    return { auditId: record.auditId, written: false };
+  }
+  const result = await appendAudit({ table: res.auditTable, region: res.region }, record);
+  if (result.written) {
     // One data point per outcome, so dashboards and alarms can count fixes, failures and waits.
     const metric = metrics.singleMetric();
     metric.addDimensions({ control: record.control, outcome: record.outcome });
     metric.addMetric("RemediationOutcomes", MetricUnit.Count, 1);
   }
-  if (payload.outcome === "approval-expired" && state.assessment) {
-    await expireApproval(
-      { table: res.approvalsTable, region: res.region },
-      approvalId(payload.executionId, state.assessment.planDigest),
-    );
-  }
+  await closeApproval(payload);
   if (payload.outcome === "fixed") {
     await recordFix(
-      { table: res.historyTable, region: res.region },
-      payload.input,
-      resources().config,
+      { clients, table: res.historyTable, region: res.region },
+      {
+        control: payload.input.control,
+        resource: payload.input.resource,
+        execution: payload.executionName,
+        actor: payload.input.actor?.arn ?? null,
+      },
+      res.config,
       now(),
     );
   }
-  return { auditId: record.auditId, written: result === "written" };
+  return { auditId: record.auditId, written: result.written, seq: result.record.seq };
+}
+
+/** The approval this execution last asked for ends with it: decided, or expired. */
+async function closeApproval(
+  payload: StepPayload & { outcome: Outcome; state: WorkflowState },
+): Promise<void> {
+  const res = resources();
+  const store = { table: res.approvalsTable, region: res.region };
+  const approval = payload.state.evaluation?.approval;
+  if (!approval) return;
+  if (payload.outcome === "approval-expired") {
+    await expireApproval(store, approval.id);
+    return;
+  }
+  const record = await getApproval(store, approval.id);
+  if (record?.status === "deciding" && record.decision) await settle(store, record, record.decision);
+  else if (record?.status === "pending") await expireApproval(store, approval.id);
+}
+
+function notesOf(outcome: Outcome, state: WorkflowState): string[] {
+  const notes = [...(state.evaluation?.notes ?? [])];
+  if (outcome === "suspended" && state.evaluation)
+    notes.unshift(`Suspended because: ${state.evaluation.reason}`);
+  if (outcome === "exempt" && state.evaluation) notes.unshift(`Exempt: ${state.evaluation.reason}`);
+  if (outcome === "blocked" && state.evaluation) notes.unshift(`Blocked because: ${state.evaluation.reason}`);
+  return notes;
 }
 
 export async function notify(
-  payload: StepPayload & { outcome: Outcome; auditId: string; state: WorkflowState },
-): Promise<{ messageId: string }> {
+  payload: StepPayload & { mode: "notify" | "outbox"; outcome: Outcome; state: WorkflowState },
+): Promise<{ messageId: string; published: boolean }> {
   const res = resources();
   const { state } = payload;
   const control = controlById(payload.input.control);
-  const notes: string[] = [];
-  if (payload.outcome === "suspended" && state.mode) notes.push(`Suspended because: ${state.mode.reason}`);
+  const notes = notesOf(payload.outcome, state);
   if (payload.outcome === "fixed" && control.metadata.service === "cloudfront") {
     notes.push(
       "CloudFront is deploying the change (status InProgress); propagation to every edge takes a few minutes.",
     );
   }
+  if (!(state as { audit?: unknown }).audit) {
+    notes.push(
+      "The audit record of this outcome could not be written yet; it waits in the outbox and is written when the audit table answers again.",
+    );
+  }
+  const change = changesOf(state);
   const notification = buildNotification({
     outcome: payload.outcome,
     control: control.metadata,
     input: payload.input,
     finding: findingOf(state),
-    changes: changesOf(state).calls,
-    changesMade: Boolean(state.applied),
-    riskReasons: state.assessment?.risk.reasons ?? [],
+    changes: change.calls,
+    changesMade: change.made,
+    riskReasons: state.evaluation?.reasons ?? [],
     decision: decisionOf(state),
     error: errorOf(state),
-    auditId: payload.auditId,
+    auditId: payload.executionName,
     executionId: payload.executionId,
     notes,
   });
-  return publishNotification(res, notification);
+  if (payload.mode === "outbox") {
+    await keep(
+      { clients, table: res.outboxTable, region: res.region },
+      {
+        id: `notification#${payload.executionName}`,
+        kind: "notification",
+        notification,
+        execution: payload.executionName,
+        keptAt: now().toISOString(),
+      },
+    );
+    return { messageId: "", published: false };
+  }
+  return publishOnce(res, `${payload.executionName}#${payload.outcome}`, notification, now());
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { handler as remindersHandler } from "../../functions/approvals/reminders.js";
+import { decideApproval } from "../../functions/approvals/store.js";
 import { ApprovalError } from "../../functions/lib/errors.js";
 import { lambdaContext } from "../../local/stepfunctions.js";
 import {
@@ -75,7 +76,8 @@ describe("an approval binds to the plan it showed", () => {
     // Assess
     expect(outcomes(report)).toEqual(["fixed"]);
     expect(report.calls.map((c) => c.action)).toEqual(["ModifyListener"]);
-    expect(report.approvals.map((a) => a.status)).toEqual(["approved", "approved"]);
+    // The first request closed as superseded when its plan changed; the second is the one decided.
+    expect(report.approvals.map((a) => a.status)).toEqual(["superseded", "approved"]);
   });
 
   it("ends compliant, changing nothing, when someone fixed it before the approval", async () => {
@@ -222,5 +224,156 @@ describe("an unanswered approval", () => {
     expect(released?.reminded).toBeUndefined();
     expect(retried.reminded).toEqual([harness.approval.id]);
     expect(reminders(harness)).toHaveLength(1);
+  });
+});
+
+describe("the workflow trusts the approvals table, not the task output", () => {
+  it.each([
+    [
+      "SendTaskSuccess claiming an approval by a made-up person",
+      "success",
+      { decision: "approved", by: "mallory" },
+    ],
+    ["SendTaskSuccess claiming a rejection", "success", { decision: "rejected" }],
+    ["SendTaskFailure with the rejection error", "failure", { by: "mallory" }],
+  ] as const)("applies nothing after %s", async (_label, kind, output) => {
+    // Prepare: whoever holds the task token (stolen from logs, say) completes the task directly
+    harness = await startHarness();
+    const token = (await harness.record())?.token ?? "";
+
+    // Act
+    if (kind === "success") {
+      await harness.runtime.sfn.handle("SendTaskSuccess", {
+        taskToken: token,
+        output: JSON.stringify(output),
+      });
+    } else {
+      await harness.runtime.sfn.handle("SendTaskFailure", {
+        taskToken: token,
+        error: "Driftwarden.Rejected",
+        cause: JSON.stringify(output),
+      });
+    }
+    await settleApprovals(harness.runtime);
+    const report = await harness.runtime.report("forged");
+
+    // Assess: the request still waits, decidable, with a fresh token and no second email
+    expect(report.calls).toEqual([]);
+    expect(outcomes(report)).toEqual(["awaiting-approval"]);
+    const record = await harness.record();
+    expect(record?.status).toBe("pending");
+    expect(record?.token).not.toBe(token);
+    expect(record?.expiresAt).toBe(harness.approval.expiresAt);
+    expect(report.notifications.filter((n) => n.subject.includes("APPROVAL NEEDED"))).toHaveLength(1);
+    expect(report.audit.map((a) => a.decision)).not.toContainEqual(
+      expect.objectContaining({ by: "mallory" }),
+    );
+
+    // Act: on-call then decides for real
+    await harness.runtime.decide("approved", "dana@example.com", { channel: "web" });
+    const decided = await harness.runtime.report("decided");
+
+    // Assess: the decider comes from the record, marked as typed on the page
+    expect(outcomes(decided)).toEqual(["fixed"]);
+    expect(decided.audit[0]?.decision).toMatchObject({
+      kind: "approved",
+      by: "dana@example.com",
+      verified: false,
+    });
+  });
+
+  it("expires at the request's own deadline even after a stray completion restarted the wait", async () => {
+    // Prepare
+    harness = await startHarness();
+    await harness.runtime.advance("PT12H");
+    const token = (await harness.record())?.token ?? "";
+    await harness.runtime.sfn.handle("SendTaskSuccess", { taskToken: token, output: "{}" });
+    await settleApprovals(harness.runtime);
+
+    // Act
+    await harness.runtime.advance("PT12H");
+    const report = await harness.runtime.report("expired on time");
+
+    // Assess
+    expect(outcomes(report)).toEqual(["approval-expired"]);
+    expect(report.audit[0]?.at).toBe(harness.approval.expiresAt);
+  });
+});
+
+describe("a plan that flips A -> B -> A while on-call decides", () => {
+  it("asks again with a fresh request each time, closing the old ones as superseded", async () => {
+    // Prepare: plan A (redirect of the forward to intranet-tg) was asked for
+    harness = await startHarness();
+    const changeTo = (targetGroup: string) =>
+      harness.runtime.call("elbv2", "ModifyListener", {
+        ListenerArn: listenerArn,
+        DefaultActions: forwardTo(targetGroup),
+      });
+
+    // Act: B, approve the A request; A again, approve the B request; then approve the A request asked anew
+    await changeTo(canaryGroup);
+    await harness.runtime.decide("approved", "dana@example.com", { channel: "web" });
+    await settleApprovals(harness.runtime);
+    await changeTo(
+      "arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/intranet-tg/9f8e7d6c5b4a3921",
+    );
+    await harness.runtime.decide("approved", "dana@example.com", { channel: "web" });
+    await settleApprovals(harness.runtime);
+    const third = (await harness.runtime.pendingApprovals())[0];
+    await harness.runtime.decide("approved", "erin@example.com", { channel: "web" });
+    const report = await harness.runtime.report("flip-flop");
+
+    // Assess
+    expect(outcomes(report)).toEqual(["fixed"]);
+    expect(report.approvals.map((a) => a.status)).toEqual(["superseded", "superseded", "approved"]);
+    expect(new Set(report.approvals.map((a) => a.id)).size).toBe(3);
+    expect(third?.id).not.toBe(harness.approval.id);
+    expect(third?.planDigest).toBe(harness.approval.planDigest);
+    expect(report.notifications.filter((n) => n.subject.includes("APPROVAL NEEDED"))).toHaveLength(3);
+    expect(report.audit[0]?.decision).toMatchObject({ kind: "approved", by: "erin@example.com" });
+    expect(report.calls.map((c) => c.action)).toEqual(["ModifyListener"]);
+  });
+});
+
+describe("a decision that cannot reach the workflow", () => {
+  it("is not recorded, says so, and stays decidable", async () => {
+    // Prepare: Step Functions refuses the delivery past every retry
+    harness = await startHarness();
+    harness.runtime.sandbox.throttle({ service: "sfn", action: "SendTaskSuccess", times: 20 });
+
+    // Act
+    const attempt = harness.runtime.decide("approved", "dana@example.com", { channel: "web" });
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      /could not be delivered to the workflow.*still pending: decide again/,
+    );
+    expect((await harness.record())?.status).toBe("pending");
+    expect((await harness.record())?.decidedBy).toBeUndefined();
+  });
+
+  it("tells a click after the task timed out that the request expired", async () => {
+    // Prepare: the workflow stopped waiting
+    harness = await startHarness();
+    await harness.runtime.advance("PT24H");
+
+    // Act
+    const { resources, clock } = harness.runtime;
+    const attempt = decideApproval(
+      { table: resources.approvalsTable, region: resources.region, stateMachineRegion: resources.region },
+      {
+        id: harness.approval.id,
+        decision: "approved",
+        by: "dana@example.com",
+        verified: false,
+        via: { channel: "web" },
+        now: clock.now(),
+      },
+    );
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/expired/);
+    expect((await harness.record())?.status).toBe("expired");
+    expect(outcomes(await harness.runtime.report("expired"))).toEqual(["approval-expired"]);
   });
 });

@@ -1,10 +1,21 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuditRecord, listAudit, readAudit, writeAudit } from "../../functions/audit/store.js";
-import { useDynamoEndpoint } from "../../functions/lib/aws.js";
+import {
+  type AuditFacts,
+  appendAudit,
+  auditOfResource,
+  genesisHash,
+  hashOf,
+  latestPerExecution,
+  listAudit,
+  readRecord,
+  recordKey,
+} from "../../functions/audit/store.js";
+import { clients, useDynamoEndpoint } from "../../functions/lib/aws.js";
 import { auditTable, tables } from "../../functions/lib/tables.js";
 import { type LocalDynamo, startLocalDynamo } from "../../local/dynamo.js";
 
-/** The audit trail against a real DynamoDB-compatible server (dynalite), with the deployed client code. */
+/** The hash-chained audit ledger against a DynamoDB-compatible server (dynalite), with the deployed code. */
 let dynamo: LocalDynamo;
 let options: { table: string; region: string };
 
@@ -20,14 +31,17 @@ afterAll(async () => {
 });
 
 let sequence = 0;
-function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
+const listener = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/1/2";
+
+function facts(overrides: Partial<AuditFacts> = {}): AuditFacts {
   sequence += 1;
   return {
     executionId: `arn:aws:states:eu-west-1:111122223333:execution:driftwarden-remediation:run-${sequence}`,
     auditId: `run-${sequence}`,
+    entry: "outcome",
     control: "alb-http-to-https-redirect",
     securityHubIds: ["ELB.1"],
-    resource: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/1/2",
+    resource: listener,
     account: "111122223333",
     region: "eu-west-1",
     trigger: "cloudtrail",
@@ -43,62 +57,129 @@ function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
   };
 }
 
-describe("audit trail", () => {
-  it("keeps every field of an outcome", async () => {
+describe("audit ledger", () => {
+  it("keeps every field of an outcome, chained to the record before it", async () => {
     // Prepare
-    const written = record();
+    const first = facts();
+    const second = facts({ outcome: "compliant" });
 
     // Act
-    await writeAudit(options, written);
+    const a = await appendAudit(options, first);
+    const b = await appendAudit(options, second);
 
     // Assess
-    expect(await readAudit(options, written.executionId)).toEqual(written);
+    expect(a.record).toMatchObject(first);
+    expect(b.record.seq).toBe(a.record.seq + 1);
+    expect(b.record.prevHash).toBe(a.record.hash);
+    expect(await readRecord(options, b.record.seq)).toEqual(b.record);
+    expect(hashOf(b.record)).toBe(b.record.hash);
   });
 
-  it("never writes a second record when a step is retried", async () => {
+  it("starts the chain at genesis", async () => {
+    // Prepare / Act
+    const first = (await listAudit(options))[0];
+
+    // Assess
+    expect(first?.seq).toBe(1);
+    expect(first?.prevHash).toBe(genesisHash);
+  });
+
+  it("never appends a second record when a step is retried", async () => {
     // Prepare
-    const first = record();
+    const outcome = facts();
 
     // Act
     const results = [
-      await writeAudit(options, first),
-      await writeAudit(options, { ...first, at: "2026-03-01T09:05:00Z" }),
+      await appendAudit(options, outcome),
+      await appendAudit(options, { ...outcome, at: "later" }),
     ];
 
     // Assess
-    expect(results).toEqual(["written", "exists"]);
-    const all = (await listAudit(options)).filter((r) => r.executionId === first.executionId);
+    expect(results.map((r) => r.written)).toEqual([true, false]);
+    expect(results[1]?.record).toEqual(results[0]?.record);
+    const all = (await listAudit(options)).filter((r) => r.executionId === outcome.executionId);
     expect(all).toHaveLength(1);
-    expect(all[0]?.at).toBe(first.at);
   });
 
-  it("moves a waiting record to its final outcome, once", async () => {
-    // Prepare
-    const waiting = record({ outcome: "awaiting-approval", decision: { kind: "pending" } });
-    await writeAudit(options, waiting);
+  it("finds its own record when the attempt that wrote it died before finishing its marker", async () => {
+    // Prepare: the record is in the ledger, its marker still says "appending" (no seq)
+    const outcome = facts();
+    const head = (await listAudit(options)).at(-1);
+    const seq = (head?.seq ?? 0) + 1;
+    const unsigned = { ...outcome, seq, prevHash: head?.hash ?? genesisHash };
+    const record = { ...unsigned, hash: hashOf(unsigned) };
+    const db = clients.dynamo(options.region);
+    await db.send(new PutCommand({ TableName: options.table, Item: { pk: recordKey(seq), ...record } }));
+    await db.send(
+      new PutCommand({
+        TableName: options.table,
+        Item: { pk: `idem#${outcome.executionId}#outcome`, after: seq - 1 },
+      }),
+    );
 
     // Act
-    const final = await writeAudit(options, {
-      ...waiting,
-      outcome: "fixed",
-      decision: { kind: "approved", by: "oncall" },
-    });
+    const retried = await appendAudit(options, outcome);
 
     // Assess
-    expect(final).toBe("written");
-    expect(await readAudit(options, waiting.executionId)).toMatchObject({
-      outcome: "fixed",
-      decision: { kind: "approved", by: "oncall" },
-    });
+    expect(retried).toEqual({ record, written: false });
+    expect((await listAudit(options)).filter((r) => r.executionId === outcome.executionId)).toHaveLength(1);
   });
 
-  it("refuses to rewrite a final outcome into another one", async () => {
+  it("keeps one unbroken chain when many executions append at once", async () => {
     // Prepare
-    const fixed = record();
-    await writeAudit(options, fixed);
+    const batch = Array.from({ length: 12 }, (_, i) =>
+      facts({ at: `2026-03-01T10:00:${String(i).padStart(2, "0")}Z` }),
+    );
 
-    // Act / Assess
-    await expect(writeAudit(options, { ...fixed, outcome: "failed" })).rejects.toThrow(/conditional/i);
-    expect((await readAudit(options, fixed.executionId))?.outcome).toBe("fixed");
+    // Act
+    await Promise.all(batch.map((f) => appendAudit(options, f)));
+
+    // Assess
+    const all = await listAudit(options);
+    all.forEach((record, i) => {
+      expect(record.seq).toBe(i + 1);
+      expect(record.prevHash).toBe(i === 0 ? genesisHash : all[i - 1]?.hash);
+      expect(hashOf(record)).toBe(record.hash);
+    });
+    for (const f of batch) expect(all.filter((r) => r.executionId === f.executionId)).toHaveLength(1);
+  });
+
+  it("keeps an approval request and its outcome as two records; the latest is what the execution says now", async () => {
+    // Prepare
+    const waiting = facts({
+      entry: "awaiting-approval#1",
+      outcome: "awaiting-approval",
+      decision: { kind: "pending" },
+    });
+    const final = {
+      ...waiting,
+      entry: "outcome",
+      outcome: "fixed" as const,
+      decision: { kind: "approved" as const },
+    };
+
+    // Act
+    await appendAudit(options, waiting);
+    await appendAudit(options, final);
+
+    // Assess
+    const mine = (await listAudit(options)).filter((r) => r.executionId === waiting.executionId);
+    expect(mine.map((r) => r.outcome)).toEqual(["awaiting-approval", "fixed"]);
+    expect(latestPerExecution(mine).map((r) => r.outcome)).toEqual(["fixed"]);
+  });
+
+  it("finds a resource's history through its index, oldest first, from a given time", async () => {
+    // Prepare
+    const resource = "arn:aws:cloudfront::111122223333:distribution/EHISTORY";
+    await appendAudit(options, facts({ resource, at: "2026-03-02T09:00:00.000Z", outcome: "fixed" }));
+    await appendAudit(options, facts({ resource, at: "2026-03-03T09:00:00.000Z", outcome: "suspended" }));
+
+    // Act
+    const everything = await auditOfResource(options, resource);
+    const recent = await auditOfResource(options, resource, "2026-03-03T00:00:00.000Z");
+
+    // Assess
+    expect(everything.map((r) => r.outcome)).toEqual(["fixed", "suspended"]);
+    expect(recent.map((r) => r.outcome)).toEqual(["suspended"]);
   });
 });

@@ -5,7 +5,9 @@ import {
   approvalsTable,
   auditTable,
   eventsTable,
+  exemptionsTable,
   fixHistoryTable,
+  outboxTable,
   tables,
 } from "../../functions/lib/tables.js";
 import { outcomes } from "../../functions/workflow/types.js";
@@ -74,7 +76,14 @@ describe("deployed functions", () => {
 
 describe("tables", () => {
   it.each([
-    [auditTable, { fields: { executionId: "string" }, primaryIndex: { hashKey: "executionId" } }],
+    [
+      auditTable,
+      {
+        fields: { pk: "string", resource: "string", at: "string" },
+        primaryIndex: { hashKey: "pk" },
+        globalIndexes: { byResource: { hashKey: "resource", rangeKey: "at" } },
+      },
+    ],
     [
       approvalsTable,
       {
@@ -93,6 +102,14 @@ describe("tables", () => {
       },
     ],
     [eventsTable, { fields: { pk: "string" }, primaryIndex: { hashKey: "pk" }, ttl: "expiresAt" }],
+    [
+      exemptionsTable,
+      {
+        fields: { resource: "string", control: "string" },
+        primaryIndex: { hashKey: "resource", rangeKey: "control" },
+      },
+    ],
+    [outboxTable, { fields: { id: "string" }, primaryIndex: { hashKey: "id" } }],
   ])("%o becomes the Dynamo arguments", (shape, expected) => {
     // Prepare / Act
     const args = dynamoArgs(shape);
@@ -107,7 +124,9 @@ describe("tables", () => {
       "ApprovalsTable",
       "AuditTable",
       "EventsTable",
+      "ExemptionsTable",
       "FixHistoryTable",
+      "OutboxTable",
     ]);
   });
 });

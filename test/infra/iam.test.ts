@@ -9,6 +9,7 @@ import {
   functionStatements,
   policyDocument,
   readStatements,
+  remediatorRole,
   remediatorStatements,
   type Statement,
   stateMachineStatements,
@@ -23,12 +24,22 @@ const unwatchedListener = `arn:aws:elasticloadbalancing:ap-south-1:${account}:li
 const networkListener = `arn:aws:elasticloadbalancing:us-west-2:${account}:listener/net/nlb/50dc6c495c0c9188/f2f7dc8efc522ab2`;
 
 async function decide(statements: Statement[], action: string, resource: string, principal = remediatorArn) {
+  return decideWith(statements, action, resource, {}, principal);
+}
+
+async function decideWith(
+  statements: Statement[],
+  action: string,
+  resource: string,
+  contextVariables: Record<string, string | string[]>,
+  principal = remediatorArn,
+) {
   const simulation: Simulation = {
     identityPolicies: [{ name: "inline", policy: policyDocument(statements) }],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: undefined,
-    request: { action, principal, resource: { accountId: account, resource }, contextVariables: {} },
+    request: { action, principal, resource: { accountId: account, resource }, contextVariables },
   };
   const response = await runSimulation(simulation, {});
   if (response.resultType === "error")
@@ -107,12 +118,17 @@ describe("IAM", () => {
     ["intake", "dynamodb:PutItem", deployment.tables.audit, "ImplicitlyDenied"],
     ["intake", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
     ["sweep", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
-    ["check", "states:StartExecution", deployment.stateMachineArn, "ImplicitlyDenied"],
-    ["mode", "dynamodb:Query", deployment.tables.history, "Allowed"],
+    ["evaluate", "states:StartExecution", deployment.stateMachineArn, "ImplicitlyDenied"],
+    ["evaluate", "dynamodb:Query", deployment.tables.history, "Allowed"],
+    ["evaluate", "dynamodb:GetItem", deployment.tables.approvals, "Allowed"],
+    ["evaluate", "dynamodb:UpdateItem", deployment.tables.approvals, "ImplicitlyDenied"],
+    ["evaluate", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
+    ["verify", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
     ["requestApproval", "sns:Publish", deployment.topicArn, "Allowed"],
     ["requestApproval", "dynamodb:PutItem", deployment.tables.approvals, "Allowed"],
-    ["audit", "dynamodb:PutItem", deployment.tables.audit, "Allowed"],
     ["audit", "dynamodb:DeleteItem", deployment.tables.audit, "ImplicitlyDenied"],
+    ["audit", "dynamodb:BatchWriteItem", deployment.tables.audit, "ImplicitlyDenied"],
+    ["audit", "dynamodb:PutItem", deployment.tables.history, "Allowed"],
     ["notify", "sns:Publish", deployment.topicArn, "Allowed"],
     ["notify", "sns:Publish", `arn:aws:sns:eu-west-1:${account}:someone-elses-topic`, "ImplicitlyDenied"],
     ["approvalEndpoint", "states:SendTaskSuccess", "*", "Allowed"],
@@ -121,6 +137,12 @@ describe("IAM", () => {
     ["reminders", "dynamodb:Query", `${deployment.tables.approvals}/index/byStatus`, "Allowed"],
     ["reminders", "dynamodb:UpdateItem", deployment.tables.approvals, "Allowed"],
     ["reminders", "states:SendTaskSuccess", "*", "ImplicitlyDenied"],
+    [
+      "approvalEndpoint",
+      "dynamodb:Query",
+      `${deployment.tables.approvals}/index/byStatus`,
+      "ImplicitlyDenied",
+    ],
     [
       "approvalEndpoint",
       "states:StopExecution",
@@ -133,6 +155,30 @@ describe("IAM", () => {
 
     // Act
     const result = await decide(statements, action, resource, `arn:aws:iam::${account}:role/${fn}`);
+
+    // Assess
+    expect(result).toBe(expected);
+  });
+
+  it.each<[FunctionName | "remediator", string, string, string]>([
+    ["audit", "dynamodb:PutItem", "seq#000000000042", "Allowed"],
+    ["audit", "dynamodb:UpdateItem", "head", "Allowed"],
+    ["audit", "dynamodb:PutItem", "seal#000000000001", "ImplicitlyDenied"],
+    ["intake", "dynamodb:PutItem", "event#5e3a5cd0", "Allowed"],
+    ["intake", "dynamodb:PutItem", "journal#run-1#1", "ImplicitlyDenied"],
+    ["notify", "dynamodb:PutItem", "notified#run-1#fixed", "Allowed"],
+    ["notify", "dynamodb:PutItem", "event#5e3a5cd0", "ImplicitlyDenied"],
+    ["remediator", "dynamodb:UpdateItem", "journal#run-1#1", "Allowed"],
+    ["remediator", "dynamodb:UpdateItem", "event#5e3a5cd0", "ImplicitlyDenied"],
+  ])("%s: %s of the item %s -> %s", async (fn, action, key, expected) => {
+    // Prepare: each function reaches only its own items of a shared table (dynamodb:LeadingKeys)
+    const statements = fn === "remediator" ? remediatorRole(deployment) : functionStatements(fn, deployment);
+    const table = key.startsWith("seq#") || key === "head" || key.startsWith("seal#") ? "audit" : "events";
+
+    // Act
+    const result = await decideWith(statements, action, deployment.tables[table], {
+      "dynamodb:LeadingKeys": [key],
+    });
 
     // Assess
     expect(result).toBe(expected);

@@ -39,8 +39,28 @@ describe("deployment settings", () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ["an unknown region", { watchedRegions: ["nowhere"] }, /watchedRegions\.0: must be an AWS region/],
-    ["a bad home region", { homeRegion: "EU" }, /homeRegion: must be an AWS region/],
+    [
+      "an unknown region",
+      { watchedRegions: ["nowhere"] },
+      /watchedRegions\.0: "nowhere" is not an AWS region/,
+    ],
+    [
+      "a region that does not exist",
+      { watchedRegions: ["eu-west-9"] },
+      /watchedRegions\.0: "eu-west-9" is not an AWS region/,
+    ],
+    ["a bad home region", { homeRegion: "EU" }, /homeRegion: "EU" is not an AWS region/],
+    [
+      "a misspelt control id",
+      { controls: { "alb-http-to-http-redirect": { mode: "report" } } },
+      /controls\.alb-http-to-http-redirect: unknown field/,
+    ],
+    ["an unknown field", { sweepSchedul: "rate(1 hour)" }, /sweepSchedul: unknown field/],
+    [
+      "an unknown control setting",
+      { controls: { "alb-http-to-https-redirect": { mode: "report", moed: "off" } } },
+      /controls\.alb-http-to-https-redirect\.moed: unknown field/,
+    ],
     ["a bad email", { oncallEmails: ["not-an-email"] }, /oncallEmails\.0/],
     ["no on-call address", { oncallEmails: [] }, /oncallEmails: a deployment needs at least one address/],
     [

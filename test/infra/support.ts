@@ -19,6 +19,8 @@ export const deployment: DeploymentArns = {
     approvals: `arn:aws:dynamodb:${homeRegion}:${account}:table/driftwarden-production-ApprovalsTableTable-bcdefa`,
     history: `arn:aws:dynamodb:${homeRegion}:${account}:table/driftwarden-production-FixHistoryTableTable-cdefab`,
     events: `arn:aws:dynamodb:${homeRegion}:${account}:table/driftwarden-production-EventsTableTable-defabc`,
+    exemptions: `arn:aws:dynamodb:${homeRegion}:${account}:table/driftwarden-production-ExemptionsTableTable-efabcd`,
+    outbox: `arn:aws:dynamodb:${homeRegion}:${account}:table/driftwarden-production-OutboxTableTable-fabcde`,
   },
   topicArn: `arn:aws:sns:${homeRegion}:${account}:driftwarden-production-AlertsTopic-efabcd`,
   stateMachineArn: `arn:aws:states:${homeRegion}:${account}:stateMachine:driftwarden-production-remediation`,

@@ -109,10 +109,9 @@ export function testControl(metadata: ControlMetadata, world: Map<string, WorldE
     },
     ownedState: (snapshot: { owned: unknown }) => snapshot.owned,
     plan: notUsed("plan"),
-    describePlan: notUsed("describePlan"),
     assessRisk: notUsed("assessRisk"),
-    apply: notUsed("apply"),
-    verify: notUsed("verify"),
+    inEffect: notUsed("inEffect"),
+    execute: notUsed("execute"),
     tags: () => ({}),
   };
 }
@@ -147,6 +146,8 @@ export function testResources(config: Json = {}): DriftwardenResources {
     approvalsTable: "approvals",
     historyTable: "history",
     eventsTable: "events",
+    exemptionsTable: "exemptions",
+    outboxTable: "outbox",
     topicArn: `arn:aws:sns:us-west-2:${account}:alerts`,
     config: parseConfig(config),
   };

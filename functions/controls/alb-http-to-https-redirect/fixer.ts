@@ -1,33 +1,27 @@
 import { ModifyListenerCommand, ModifyRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { MalformedInputError } from "../../lib/errors.js";
 import type { Change, ControlContext } from "../types.js";
-import type { Plan } from "./planner.js";
+import { listenerOfRule } from "./arns.js";
 import { elbv2For } from "./snapshot.js";
 
 /**
- * Makes exactly the planned calls, in describePlan's order. No read-modify-write:
- * ModifyListener and ModifyRule replace only the actions they name, so a retry
- * after "Throttling" is safe. SDK errors propagate unchanged so the workflow can
- * retry on their names.
+ * Makes one planned call. No read-modify-write: ModifyListener and ModifyRule
+ * replace only the actions they name, so repeating one is harmless and the
+ * journal around it decides whether it must be repeated at all.
  */
-export async function apply(ctx: ControlContext, resource: string, plan: Plan): Promise<Change[]> {
-  if (plan.listenerArn !== resource) {
-    throw new MalformedInputError(
-      `plan was made for listener ${plan.listenerArn}, not ${resource}; nothing was changed`,
-      resource,
-    );
-  }
+export async function execute(ctx: ControlContext, resource: string, change: Change): Promise<Change> {
   const client = elbv2For(ctx, resource);
-  const made: Change[] = [];
-  if (plan.modifyListener) {
-    const input = structuredClone(plan.modifyListener);
-    await client.send(new ModifyListenerCommand(input));
-    made.push({ service: "elbv2", action: "ModifyListener", input });
+  const input = structuredClone(change.input);
+  if (change.action === "ModifyListener" && input.ListenerArn === resource) {
+    await client.send(new ModifyListenerCommand(input as never));
+    return { service: "elbv2", action: "ModifyListener", input };
   }
-  for (const rule of plan.modifyRules) {
-    const input = structuredClone(rule);
-    await client.send(new ModifyRuleCommand(input));
-    made.push({ service: "elbv2", action: "ModifyRule", input });
+  if (change.action === "ModifyRule" && listenerOfRule(String(input.RuleArn ?? "")) === resource) {
+    await client.send(new ModifyRuleCommand(input as never));
+    return { service: "elbv2", action: "ModifyRule", input };
   }
-  return made;
+  throw new MalformedInputError(
+    `${change.action} on ${String(input.ListenerArn ?? input.RuleArn ?? "?")} is not a fix of listener ${resource}; nothing was changed`,
+    resource,
+  );
 }

@@ -1,28 +1,26 @@
 import type { Control } from "../types.js";
 import { detect, ownedState } from "./detector.js";
-import { apply } from "./fixer.js";
+import { inEffect } from "./effect.js";
+import { execute } from "./fixer.js";
 import { metadata } from "./metadata.js";
-import { describePlan, type Plan, plan } from "./planner.js";
+import { plan } from "./planner.js";
 import { assessRisk } from "./risk.js";
 import { collect, listResources, type Snapshot, tags } from "./snapshot.js";
 import { resolveTargets } from "./targets.js";
-import { verify } from "./verifier.js";
 
-export type { Plan } from "./planner.js";
 export type { Snapshot } from "./snapshot.js";
 
-export const albHttpToHttpsRedirect: Control<Snapshot, Plan> = {
+export const albHttpToHttpsRedirect: Control<Snapshot> = {
   metadata,
   resolveTargets,
   listResources,
   collect,
-  detect,
+  detect: (snapshot) => detect(snapshot),
   ownedState,
-  plan,
-  describePlan,
+  plan: (snapshot) => plan(snapshot),
   // Pure: no probe needed, the snapshot already says whether HTTPS exists.
-  assessRisk: async (snapshot, planned) => assessRisk(snapshot, planned),
-  apply,
-  verify,
+  assessRisk: async (snapshot, changes) => assessRisk(snapshot, changes),
+  inEffect,
+  execute,
   tags,
 };

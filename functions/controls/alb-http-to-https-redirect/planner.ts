@@ -3,14 +3,14 @@ import type { Change } from "../types.js";
 import { analyse } from "./detector.js";
 import type { Snapshot } from "./snapshot.js";
 
-/** The exact calls of the fix, as plain JSON (the plan travels between Step Functions states). */
-export interface Plan {
-  listenerArn: string;
-  /** HTTPS port the redirect points to, as RedirectConfig wants it (a string). */
-  httpsPort: string;
-  /** Null when the default action already redirects to HTTPS: it is left untouched. */
-  modifyListener: { ListenerArn: string; DefaultActions: Action[] } | null;
-  modifyRules: { RuleArn: string; Actions: Action[] }[];
+export interface ModifyListenerInput {
+  ListenerArn: string;
+  DefaultActions: Action[];
+}
+
+export interface ModifyRuleInput {
+  RuleArn: string;
+  Actions: Action[];
 }
 
 /** 443 when the load balancer listens for HTTPS there, else its lowest HTTPS port; 443 when it has none. */
@@ -35,33 +35,26 @@ export function redirectToHttps(port: string): Action {
   };
 }
 
-export function plan(snapshot: Snapshot): Plan {
+/**
+ * The exact calls, listener first so the catch-all is safe before individual
+ * rules move. Each call names only the actions it replaces: ModifyListener
+ * never carries SslPolicy, certificates, port or protocol, so another
+ * control's fix on the same listener is never undone.
+ */
+export function plan(snapshot: Snapshot): Change[] {
   const analysis = analyse(snapshot);
-  const httpsPort = httpsPortOf(snapshot);
-  const listenerArn = snapshot.listener.ListenerArn;
-  return {
-    listenerArn,
-    httpsPort,
-    modifyListener: analysis.defaultOffence
-      ? { ListenerArn: listenerArn, DefaultActions: [redirectToHttps(httpsPort)] }
-      : null,
-    modifyRules: analysis.ruleOffences.map((r) => ({
-      RuleArn: r.ruleArn,
-      Actions: [redirectToHttps(httpsPort)],
-    })),
-  };
-}
-
-/** Listener first, so the catch-all is safe before individual rules move. */
-export function describePlan(plan: Plan, _snapshot?: Snapshot): Change[] {
-  return [
-    ...(plan.modifyListener
-      ? [{ service: "elbv2" as const, action: "ModifyListener", input: structuredClone(plan.modifyListener) }]
-      : []),
-    ...plan.modifyRules.map((rule) => ({
-      service: "elbv2" as const,
-      action: "ModifyRule",
-      input: structuredClone(rule),
-    })),
-  ];
+  const port = httpsPortOf(snapshot);
+  const changes: Change[] = [];
+  if (analysis.defaultOffence) {
+    const input: ModifyListenerInput = {
+      ListenerArn: snapshot.listener.ListenerArn,
+      DefaultActions: [redirectToHttps(port)],
+    };
+    changes.push({ service: "elbv2", action: "ModifyListener", input: { ...input } });
+  }
+  for (const offence of analysis.ruleOffences) {
+    const input: ModifyRuleInput = { RuleArn: offence.ruleArn, Actions: [redirectToHttps(port)] };
+    changes.push({ service: "elbv2", action: "ModifyRule", input: { ...input } });
+  }
+  return changes;
 }

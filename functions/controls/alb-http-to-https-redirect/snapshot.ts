@@ -34,6 +34,8 @@ export interface Snapshot {
   };
   /** HTTPS listeners of the same load balancer: where the redirect can send visitors. */
   httpsListeners: { ListenerArn: string; Port: number }[];
+  /** The load balancer's other non-HTTPS listeners: a redirect to a port one of them holds cannot work. */
+  otherListeners?: { ListenerArn: string; Port: number; Protocol: string }[];
   /** Non-default rules of the listener (empty when the listener is out of scope). */
   rules: { RuleArn: string; Priority: string; Conditions: RuleCondition[]; Actions: Action[] }[];
   /** Load balancer tags overlaid with the listener's own tags. */
@@ -150,6 +152,17 @@ export async function collect(ctx: ControlContext, listenerArn: string): Promise
       httpsListeners: siblings
         .filter((l) => l.Protocol === "HTTPS" && l.ListenerArn && l.Port !== undefined)
         .map((l) => ({ ListenerArn: l.ListenerArn as string, Port: l.Port as number }))
+        .sort((a, b) => a.Port - b.Port),
+      otherListeners: siblings
+        .filter(
+          (l) =>
+            l.Protocol !== "HTTPS" && l.ListenerArn && l.ListenerArn !== listenerArn && l.Port !== undefined,
+        )
+        .map((l) => ({
+          ListenerArn: l.ListenerArn as string,
+          Port: l.Port as number,
+          Protocol: l.Protocol ?? "",
+        }))
         .sort((a, b) => a.Port - b.Port),
       rules: rules
         .filter((r) => !r.IsDefault && r.RuleArn)

@@ -1,7 +1,7 @@
 import { GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { ConcurrentModificationError, errorName, FixFailedError } from "../../lib/errors.js";
 import type { Change, ControlContext } from "../types.js";
-import { applyEdits, type Plan, planOrigins, updateChange } from "./planner.js";
+import { applyEdits, plannedOrigins, planOrigins, updateChange } from "./planner.js";
 import { distributionId } from "./snapshot.js";
 
 export const maxAttempts = 3;
@@ -18,10 +18,16 @@ export const maxAttempts = 3;
  * and its own risk assessment, and one that was re-pointed at another host or
  * port since is not changed at all (the fix fails, nothing is written).
  */
-export async function apply(ctx: ControlContext, resource: string, plan: Plan): Promise<Change[]> {
+export async function execute(ctx: ControlContext, resource: string, change: Change): Promise<Change | null> {
   const cloudfront = ctx.clients.cloudfront();
-  const id = plan.distributionId || distributionId(resource);
-  const planned = new Map(plan.origins.map((origin) => [origin.originId, origin]));
+  const id = distributionId(resource);
+  if (change.action !== "UpdateDistribution" || change.input.Id !== id) {
+    throw new FixFailedError(
+      `${change.action} on ${String(change.input.Id)} is not a fix of distribution ${id}; nothing was changed`,
+      resource,
+    );
+  }
+  const planned = new Map(plannedOrigins(change).map((origin) => [origin.originId, origin]));
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const current = await cloudfront.send(new GetDistributionConfigCommand({ Id: id }));
@@ -32,7 +38,8 @@ export async function apply(ctx: ControlContext, resource: string, plan: Plan): 
       );
     }
     const edits = planOrigins(current.DistributionConfig).filter((origin) => planned.has(origin.originId));
-    if (edits.length === 0) return [];
+    // Nothing left to edit: the fix is already live (made before a crash, or by someone else).
+    if (edits.length === 0) return null;
     // The risk assessment probed (and on-call perhaps approved) each origin at its host and HTTPS
     // port. An origin re-pointed since (a concurrent edit won a race) is not the endpoint that was
     // judged safe: switching it to HTTPS unprobed could take it down, so nothing is written.
@@ -63,7 +70,7 @@ export async function apply(ctx: ControlContext, resource: string, plan: Plan): 
           DistributionConfig: applyEdits(current.DistributionConfig, edits),
         }),
       );
-      return [updateChange(id, current.ETag, edits)];
+      return updateChange(id, edits, current.ETag);
     } catch (error) {
       if (errorName(error) === "PreconditionFailed") continue;
       throw error;

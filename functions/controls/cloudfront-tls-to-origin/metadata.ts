@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ControlMetadata } from "../types.js";
 
 export const metadata: ControlMetadata = {
@@ -37,3 +38,6 @@ export const metadata: ControlMetadata = {
   ],
   fixActions: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
 };
+
+/** The control has no settings beside mode and scope. */
+export const settings = z.object({}).strict();

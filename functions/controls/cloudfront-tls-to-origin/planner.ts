@@ -10,11 +10,6 @@ export interface PlannedOrigin {
   set: OriginFieldEdits;
 }
 
-export interface Plan {
-  distributionId: string;
-  origins: PlannedOrigin[];
-}
-
 /** The edits that make a configuration compliant: offending origins only, the two owned fields only. */
 export function planOrigins(config: DistributionConfig): PlannedOrigin[] {
   return offendingOrigins(config).map(({ originId, domainName, httpsPort, set }) => ({
@@ -25,8 +20,16 @@ export function planOrigins(config: DistributionConfig): PlannedOrigin[] {
   }));
 }
 
-export function plan(snapshot: Snapshot): Plan {
-  return { distributionId: snapshot.id, origins: planOrigins(snapshot.config) };
+/** The one UpdateDistribution of the fix, in its readable form: the per-origin edits, not the whole configuration. */
+export function plan(snapshot: Snapshot): Change[] {
+  const origins = planOrigins(snapshot.config);
+  return origins.length === 0 ? [] : [updateChange(snapshot.id, origins)];
+}
+
+/** The origins a planned (or made) UpdateDistribution edits. */
+export function plannedOrigins(change: Change): PlannedOrigin[] {
+  const edits = change.input.changes;
+  return Array.isArray(edits) ? (edits as PlannedOrigin[]) : [];
 }
 
 /**
@@ -53,19 +56,19 @@ export function applyEdits(config: DistributionConfig, origins: PlannedOrigin[])
 }
 
 /** The readable form of one UpdateDistribution: the per-origin edits, not the whole configuration. */
-export function updateChange(distributionId: string, ifMatch: string, origins: PlannedOrigin[]): Change {
+export function updateChange(distributionId: string, origins: PlannedOrigin[], ifMatch?: string): Change {
   return {
     service: "cloudfront",
     action: "UpdateDistribution",
     input: {
       Id: distributionId,
-      IfMatch: ifMatch,
-      changes: origins.map(({ originId, domainName, set }) => ({ originId, domainName, set: { ...set } })),
+      ...(ifMatch ? { IfMatch: ifMatch } : {}),
+      changes: origins.map(({ originId, domainName, httpsPort, set }) => ({
+        originId,
+        domainName,
+        httpsPort,
+        set: { ...set },
+      })),
     },
   };
-}
-
-export function describePlan(plan: Plan, snapshot: Snapshot): Change[] {
-  if (plan.origins.length === 0) return [];
-  return [updateChange(plan.distributionId, snapshot.etag, plan.origins)];
 }

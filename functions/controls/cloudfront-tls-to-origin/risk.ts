@@ -1,6 +1,6 @@
-import type { ControlContext, ProbeResult, RiskAssessment } from "../types.js";
+import type { Change, ControlContext, ProbeResult, RiskAssessment } from "../types.js";
 import { describeOrigin } from "./detector.js";
-import type { Plan, PlannedOrigin } from "./planner.js";
+import { type PlannedOrigin, plannedOrigins } from "./planner.js";
 import type { Snapshot } from "./snapshot.js";
 
 /** Both spellings AWS uses: s3-website-<region> (older regions) and s3-website.<region>. */
@@ -39,10 +39,14 @@ async function probeOrigin(ctx: ControlContext, origin: PlannedOrigin): Promise<
  */
 export async function assessRisk(
   _snapshot: Snapshot,
-  plan: Plan,
+  changes: Change[],
   ctx: ControlContext,
-): Promise<RiskAssessment> {
-  const websites = plan.origins.filter((origin) => isS3WebsiteEndpoint(origin.domainName));
+): Promise<RiskAssessment[]> {
+  return Promise.all(changes.map((change) => assessUpdate(plannedOrigins(change), ctx)));
+}
+
+async function assessUpdate(origins: PlannedOrigin[], ctx: ControlContext): Promise<RiskAssessment> {
+  const websites = origins.filter((origin) => isS3WebsiteEndpoint(origin.domainName));
   if (websites.length > 0) {
     return {
       level: "blocked",
@@ -53,7 +57,7 @@ export async function assessRisk(
       ),
     };
   }
-  const reasons = await Promise.all(plan.origins.map((origin) => probeOrigin(ctx, origin)));
+  const reasons = await Promise.all(origins.map((origin) => probeOrigin(ctx, origin)));
   const problems = reasons.filter((reason): reason is string => reason !== undefined);
   return problems.length === 0
     ? { level: "automatic", reasons: [] }

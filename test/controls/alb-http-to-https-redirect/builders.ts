@@ -108,6 +108,8 @@ export function snapshot(
     protocol?: string;
     type?: string;
     tags?: Record<string, string>;
+    /** Other plain (non-HTTPS) listeners of the load balancer, by port. */
+    httpPorts?: number[];
   } = {},
 ): Snapshot {
   const ports = overrides.httpsPorts ?? [443];
@@ -126,6 +128,11 @@ export function snapshot(
       Type: overrides.type ?? "application",
     },
     httpsListeners: ports.map((Port, i) => ({ ListenerArn: `${HTTPS_LISTENER.slice(0, -1)}${i}`, Port })),
+    otherListeners: (overrides.httpPorts ?? []).map((Port, i) => ({
+      ListenerArn: `${HTTP_LISTENER.slice(0, -1)}${i + 1}`,
+      Port,
+      Protocol: "HTTP",
+    })),
     rules: overrides.rules ?? [],
     tags: overrides.tags ?? {},
   };

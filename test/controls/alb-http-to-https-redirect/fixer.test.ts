@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { albHttpToHttpsRedirect as control } from "../../../functions/controls/alb-http-to-https-redirect/index.js";
-import type { Plan } from "../../../functions/controls/alb-http-to-https-redirect/planner.js";
 import { MalformedInputError } from "../../../functions/lib/errors.js";
-import { fixture, forward, HTTP_LISTENER, httpsRedirect, RULE_ACME, RULE_API, TG_ARN } from "./builders.js";
+import { fixture, HTTP_LISTENER, httpsRedirect, RULE_ACME, RULE_API } from "./builders.js";
 import { FakeElbv2 } from "./fake-elbv2.js";
 import { context, INTRANET_LISTENER, world } from "./world.js";
 
@@ -27,24 +26,36 @@ function driftShopProd(): void {
   listener.DefaultActions = call.input.DefaultActions as typeof listener.DefaultActions;
 }
 
-describe("apply", () => {
-  it("makes exactly the planned calls and returns them", async () => {
+const modifyListener = (listenerArn: string) => ({
+  service: "elbv2" as const,
+  action: "ModifyListener",
+  input: { ListenerArn: listenerArn, DefaultActions: [httpsRedirect()] },
+});
+const modifyRule = (ruleArn: string) => ({
+  service: "elbv2" as const,
+  action: "ModifyRule",
+  input: { RuleArn: ruleArn, Actions: [httpsRedirect()] },
+});
+
+describe("execute", () => {
+  it("makes exactly each planned call and returns it", async () => {
     // Prepare
     driftShopProd();
     const ctx = context();
     const snapshot = await control.collect(ctx, HTTP_LISTENER);
     if (!snapshot) throw new Error("listener missing");
-    const plan = control.plan(snapshot);
+    const planned = control.plan(snapshot, {});
     elbv2.calls.length = 0;
 
     // Act
-    const changes = await control.apply(ctx, HTTP_LISTENER, plan);
+    const made = [];
+    for (const change of planned) made.push(await control.execute(ctx, HTTP_LISTENER, change));
 
     // Assess
-    expect(changes).toEqual(control.describePlan(plan, snapshot));
-    expect(changes.map((c) => c.action)).toEqual(["ModifyListener", "ModifyRule"]);
+    expect(made).toEqual(planned);
+    expect(made.map((c) => c?.action)).toEqual(["ModifyListener", "ModifyRule"]);
     expect(elbv2.calls.map(({ command, input }) => ({ command, input }))).toEqual(
-      changes.map((c) => ({ command: c.action, input: c.input })),
+      planned.map((c) => ({ command: c.action, input: c.input })),
     );
     expect(elbv2.listener(HTTP_LISTENER)?.DefaultActions).toEqual([httpsRedirect()]);
     expect(elbv2.rule(RULE_API)?.Actions).toEqual([httpsRedirect()]);
@@ -54,17 +65,11 @@ describe("apply", () => {
 
   it("lets Throttling propagate under its SDK name, having changed nothing", async () => {
     // Prepare
-    const plan: Plan = {
-      listenerArn: HTTP_LISTENER,
-      httpsPort: "443",
-      modifyListener: { ListenerArn: HTTP_LISTENER, DefaultActions: [httpsRedirect()] },
-      modifyRules: [],
-    };
     driftShopProd();
     elbv2.throttleNext("ModifyListener");
 
     // Act
-    const attempt = control.apply(context(), HTTP_LISTENER, plan);
+    const attempt = control.execute(context(), HTTP_LISTENER, modifyListener(HTTP_LISTENER));
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: "Throttling" });
@@ -73,32 +78,30 @@ describe("apply", () => {
 
   it("lets RuleNotFoundException propagate when a planned rule was deleted meanwhile", async () => {
     // Prepare
-    const plan: Plan = {
-      listenerArn: HTTP_LISTENER,
-      httpsPort: "443",
-      modifyListener: null,
-      modifyRules: [{ RuleArn: RULE_API, Actions: [httpsRedirect()] }],
-    };
     elbv2.state.rules = elbv2.state.rules.filter((r) => r.RuleArn !== RULE_API);
 
     // Act
-    const attempt = control.apply(context(), HTTP_LISTENER, plan);
+    const attempt = control.execute(context(), HTTP_LISTENER, modifyRule(RULE_API));
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: "RuleNotFoundException" });
   });
 
-  it("refuses a plan made for another listener", async () => {
-    // Prepare
-    const plan: Plan = {
-      listenerArn: INTRANET_LISTENER,
-      httpsPort: "443",
-      modifyListener: { ListenerArn: INTRANET_LISTENER, DefaultActions: [httpsRedirect()] },
-      modifyRules: [],
-    };
+  it.each([
+    ["a listener", modifyListener(INTRANET_LISTENER)],
+    [
+      "a rule of",
+      modifyRule(`${INTRANET_LISTENER.replace(":listener/", ":listener-rule/")}/0123456789abcdef`),
+    ],
+    [
+      "another kind of call on",
+      { service: "elbv2" as const, action: "DeleteListener", input: { ListenerArn: HTTP_LISTENER } },
+    ],
+  ])("refuses %s another listener than the one it fixes", async (_what, change) => {
+    // Prepare: a plan for the intranet listener (or a call no fix makes) handed to the shop listener's fix
 
     // Act
-    const attempt = control.apply(context(), HTTP_LISTENER, plan);
+    const attempt = control.execute(context(), HTTP_LISTENER, change);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(MalformedInputError);
@@ -106,47 +109,61 @@ describe("apply", () => {
   });
 });
 
-describe("verify", () => {
-  it("is compliant once the fix holds", async () => {
+describe("inEffect", () => {
+  it("tells a made redirect from one still to make, call by call", async () => {
     // Prepare
     driftShopProd();
     const ctx = context();
     const before = await control.collect(ctx, HTTP_LISTENER);
     if (!before) throw new Error("listener missing");
-    await control.apply(ctx, HTTP_LISTENER, control.plan(before));
+    const [listenerCall, ruleCall] = control.plan(before, {});
+    if (!listenerCall || !ruleCall) throw new Error("expected a listener and a rule call");
+    await control.execute(ctx, HTTP_LISTENER, listenerCall);
 
     // Act
-    const finding = await control.verify(ctx, HTTP_LISTENER);
+    const after = await control.collect(ctx, HTTP_LISTENER);
+    if (!after) throw new Error("listener missing");
 
-    // Assess
-    expect(finding.status).toBe("compliant");
+    // Assess: the listener's redirect is live, the rule's is not yet
+    expect([control.inEffect(before, listenerCall), control.inEffect(before, ruleCall)]).toEqual([
+      false,
+      false,
+    ]);
+    expect([control.inEffect(after, listenerCall), control.inEffect(after, ruleCall)]).toEqual([true, false]);
   });
 
-  it("is non-compliant when someone puts the forward back after the fix", async () => {
+  it("takes a deleted rule's call as needing nothing", async () => {
+    // Prepare
+    elbv2.state.rules = elbv2.state.rules.filter((r) => r.RuleArn !== RULE_API);
+    const snapshot = await control.collect(context(), HTTP_LISTENER);
+    if (!snapshot) throw new Error("listener missing");
+
+    // Act
+    const needed = control.inEffect(snapshot, modifyRule(RULE_API));
+
+    // Assess
+    expect(needed).toBe(true);
+  });
+
+  it("does not take a redirect to another port for the planned one", async () => {
     // Prepare
     const listener = elbv2.listener(HTTP_LISTENER);
-    if (listener) listener.DefaultActions = [forward(TG_ARN)];
+    if (listener) {
+      listener.DefaultActions = [
+        {
+          Type: "redirect",
+          RedirectConfig: { ...httpsRedirect().RedirectConfig, StatusCode: "HTTP_301", Port: "8443" },
+        },
+      ];
+    }
+    const snapshot = await control.collect(context(), HTTP_LISTENER);
+    if (!snapshot) throw new Error("listener missing");
 
     // Act
-    const finding = await control.verify(context(), HTTP_LISTENER);
+    const live = control.inEffect(snapshot, modifyListener(HTTP_LISTENER));
 
     // Assess
-    expect(finding.status).toBe("non-compliant");
-    expect(finding.message).toContain(`default action "forward"`);
-  });
-
-  it("is non-compliant, saying so, when the listener is gone", async () => {
-    // Prepare
-    elbv2.state.listeners = elbv2.state.listeners.filter((l) => l.ListenerArn !== HTTP_LISTENER);
-
-    // Act
-    const finding = await control.verify(context(), HTTP_LISTENER);
-
-    // Assess
-    expect(finding).toEqual({
-      status: "non-compliant",
-      message: `listener ${HTTP_LISTENER} no longer exists, so the redirect to HTTPS could not be verified`,
-    });
+    expect(live).toBe(false);
   });
 });
 
@@ -158,15 +175,17 @@ describe("the control end to end against the fake", () => {
     // Act
     const snapshot = await control.collect(ctx, INTRANET_LISTENER);
     if (!snapshot) throw new Error("listener missing");
-    const finding = control.detect(snapshot);
-    const risk = await control.assessRisk(snapshot, control.plan(snapshot), ctx);
+    const finding = control.detect(snapshot, {});
+    const risks = await control.assessRisk(snapshot, control.plan(snapshot, {}), ctx, {});
 
     // Assess
     expect(finding.status).toBe("non-compliant");
-    expect(risk).toEqual({
-      level: "approval",
-      reasons: ["the redirect would take the site down: load balancer intranet has no HTTPS listener"],
-    });
+    expect(risks).toEqual([
+      {
+        level: "approval",
+        reasons: ["the redirect would take the site down: load balancer intranet has no HTTPS listener"],
+      },
+    ]);
     expect(control.tags(snapshot)).toEqual({});
   });
 

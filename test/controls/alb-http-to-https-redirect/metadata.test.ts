@@ -35,13 +35,12 @@ describe("metadata", () => {
     });
   });
 
-  it("grants exactly the read calls collect, verify, listResources and resolveTargets make", async () => {
+  it("grants exactly the read calls collect, listResources and resolveTargets make", async () => {
     // Prepare
     const ctx = context();
 
     // Act
     await control.collect(ctx, HTTP_LISTENER);
-    await control.verify(ctx, HTTP_LISTENER);
     await control.listResources(ctx);
     await control.resolveTargets(triggerOf(fixture("elbv2-create-listener.json")), ctx);
     await control.resolveTargets(
@@ -61,7 +60,7 @@ describe("metadata", () => {
     expect(iam(elbv2.commands())).toEqual([...control.metadata.readActions].sort());
   });
 
-  it("grants exactly the calls apply makes", async () => {
+  it("grants exactly the calls its fix makes", async () => {
     // Prepare
     const ctx = context();
     const listener = elbv2.listener(HTTP_LISTENER);
@@ -71,7 +70,7 @@ describe("metadata", () => {
     elbv2.calls.length = 0;
 
     // Act
-    await control.apply(ctx, HTTP_LISTENER, control.plan(snapshot));
+    for (const change of control.plan(snapshot, {})) await control.execute(ctx, HTTP_LISTENER, change);
 
     // Assess
     expect(iam(elbv2.commands())).toEqual([...control.metadata.fixActions].sort());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describePlan, plan } from "../../../functions/controls/alb-http-to-https-redirect/planner.js";
+import { plan } from "../../../functions/controls/alb-http-to-https-redirect/planner.js";
 import {
   acmeRule,
   apiForwardRule,
@@ -42,13 +42,14 @@ describe("plan", () => {
     // Act
     const planned = plan(input);
 
-    // Assess
-    expect(planned).toEqual({
-      listenerArn: HTTP_LISTENER,
-      httpsPort: port,
-      modifyListener: { ListenerArn: HTTP_LISTENER, DefaultActions: [redirectTo(port)] },
-      modifyRules: [],
-    });
+    // Assess: DefaultActions only, never SslPolicy, certificates, port or protocol
+    expect(planned).toEqual([
+      {
+        service: "elbv2",
+        action: "ModifyListener",
+        input: { ListenerArn: HTTP_LISTENER, DefaultActions: [redirectTo(port)] },
+      },
+    ]);
   });
 
   it("includes every offending rule, and only those", () => {
@@ -66,8 +67,8 @@ describe("plan", () => {
     const planned = plan(input);
 
     // Assess
-    expect(planned.modifyListener?.DefaultActions).toEqual([redirectTo("443")]);
-    expect(planned.modifyRules).toEqual([
+    expect(planned.map((change) => change.input)).toEqual([
+      { ListenerArn: HTTP_LISTENER, DefaultActions: [redirectTo("443")] },
       { RuleArn: RULE_API, Actions: [redirectTo("443")] },
       { RuleArn: RULE_ACME, Actions: [redirectTo("443")] },
     ]);
@@ -81,8 +82,9 @@ describe("plan", () => {
     const planned = plan(input);
 
     // Assess
-    expect(planned.modifyListener).toBeNull();
-    expect(planned.modifyRules.map((r) => r.RuleArn)).toEqual([RULE_API]);
+    expect(planned.map((change) => [change.action, change.input.RuleArn])).toEqual([
+      ["ModifyRule", RULE_API],
+    ]);
   });
 
   it("is plain JSON (it travels through Step Functions)", () => {
@@ -97,13 +99,13 @@ describe("plan", () => {
   });
 });
 
-describe("describePlan", () => {
+describe("plan order", () => {
   it("lists the exact calls: listener first, then rules", () => {
     // Prepare
     const input = snapshot({ defaultActions: [forward(TG_ARN)], rules: [apiForwardRule()] });
 
     // Act
-    const changes = describePlan(plan(input), input);
+    const changes = plan(input);
 
     // Assess
     expect(changes).toEqual([
@@ -116,12 +118,12 @@ describe("describePlan", () => {
     ]);
   });
 
-  it("describes only rule calls when the default action already redirects", () => {
+  it("plans only rule calls when the default action already redirects", () => {
     // Prepare
     const input = snapshot({ rules: [apiForwardRule()] });
 
     // Act
-    const changes = describePlan(plan(input), input);
+    const changes = plan(input);
 
     // Assess
     expect(changes.map((c) => c.action)).toEqual(["ModifyRule"]);

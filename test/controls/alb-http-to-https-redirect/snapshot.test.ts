@@ -42,6 +42,7 @@ describe("collect", () => {
       },
       loadBalancer: { LoadBalancerArn: LB_ARN, LoadBalancerName: "shop-prod", Type: "application" },
       httpsListeners: [{ ListenerArn: HTTPS_LISTENER, Port: 443 }],
+      otherListeners: [],
       // Priority order as DescribeRules gives it; the default rule is not repeated here.
       rules: [acmeRule(), apiForwardRule()],
       tags: { team: "shop", env: "production-edge" },

@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { detect } from "../../../functions/controls/cloudfront-tls-to-origin/detector.js";
-import { apply } from "../../../functions/controls/cloudfront-tls-to-origin/fixer.js";
-import { applyEdits, plan } from "../../../functions/controls/cloudfront-tls-to-origin/planner.js";
+import {
+  applyEdits,
+  plan,
+  plannedOrigins,
+} from "../../../functions/controls/cloudfront-tls-to-origin/planner.js";
+import type { Change } from "../../../functions/controls/types.js";
 import { ConcurrentModificationError, FixFailedError } from "../../../functions/lib/errors.js";
 import { FakeCloudFront } from "./fake-cloudfront.js";
 import {
+  applyAll as apply,
   baseConfig,
   configWith,
   context,
@@ -56,7 +61,7 @@ describe("cloudfront-tls-to-origin fixer", () => {
     expect(fake.commands()).toEqual(["GetDistributionConfig", "UpdateDistribution"]);
     const update = fake.calls[1]?.input;
     expect(update?.IfMatch).toBe(readEtag);
-    expect(update?.DistributionConfig).toEqual(applyEdits(drifted, fix.origins));
+    expect(update?.DistributionConfig).toEqual(applyEdits(drifted, plannedOrigins(fix[0] as Change)));
     expect(fake.get(distributionId).config).toEqual(baseConfig());
     expect(changes).toEqual([
       {
@@ -69,6 +74,7 @@ describe("cloudfront-tls-to-origin fixer", () => {
             {
               originId: "api",
               domainName: "api-origin.example.org",
+              httpsPort: 443,
               set: { OriginProtocolPolicy: "https-only", OriginSslProtocols: ["TLSv1.2"] },
             },
           ],
@@ -126,7 +132,12 @@ describe("cloudfront-tls-to-origin fixer", () => {
 
     // Assess
     expect(changes[0]?.input.changes).toEqual([
-      { originId: "api", domainName: "api-origin.example.org", set: { OriginSslProtocols: ["TLSv1.2"] } },
+      {
+        originId: "api",
+        domainName: "api-origin.example.org",
+        httpsPort: 443,
+        set: { OriginSslProtocols: ["TLSv1.2"] },
+      },
     ]);
     expect(detect(snapshotOf(fake.get(distributionId).config)).status).toBe("compliant");
   });
@@ -220,7 +231,12 @@ describe("cloudfront-tls-to-origin fixer", () => {
 
     // Assess
     expect(changes[0]?.input.changes).toEqual([
-      { originId: "api", domainName: "api.example.org", set: { OriginProtocolPolicy: "https-only" } },
+      {
+        originId: "api",
+        domainName: "api.example.org",
+        httpsPort: 443,
+        set: { OriginProtocolPolicy: "https-only" },
+      },
     ]);
     expect(originConfig(fake, "api")?.OriginProtocolPolicy).toBe("https-only");
     expect(originConfig(fake, "other")?.OriginProtocolPolicy).toBe("http-only");

@@ -1,6 +1,7 @@
 import type { CacheBehavior, DistributionConfig, Origin, OriginGroup } from "@aws-sdk/client-cloudfront";
+import { execute } from "../../../functions/controls/cloudfront-tls-to-origin/fixer.js";
 import type { Snapshot } from "../../../functions/controls/cloudfront-tls-to-origin/snapshot.js";
-import type { ControlContext, OriginProbe } from "../../../functions/controls/types.js";
+import type { Change, ControlContext, OriginProbe } from "../../../functions/controls/types.js";
 import { clients } from "../../../functions/lib/aws.js";
 import distribution from "./fixtures/distribution.json" with { type: "json" };
 
@@ -123,4 +124,14 @@ export function context(probe?: OriginProbe): ControlContext {
     now: () => new Date("2026-03-01T09:00:00Z"),
     ...(probe ? { probe } : {}),
   };
+}
+
+/** Every planned call made through the control's fixer, as the workflow's apply does, minus the journal. */
+export async function applyAll(ctx: ControlContext, resource: string, changes: Change[]): Promise<Change[]> {
+  const made: Change[] = [];
+  for (const change of changes) {
+    const result = await execute(ctx, resource, change);
+    if (result) made.push(result);
+  }
+  return made;
 }

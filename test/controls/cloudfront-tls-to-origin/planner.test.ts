@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { detect } from "../../../functions/controls/cloudfront-tls-to-origin/detector.js";
 import {
   applyEdits,
-  describePlan,
   plan,
+  plannedOrigins,
 } from "../../../functions/controls/cloudfront-tls-to-origin/planner.js";
 import { behavior, configWith, customOrigin, s3Origin, snapshotOf } from "./helpers.js";
 
@@ -58,10 +58,10 @@ describe("cloudfront-tls-to-origin planner", () => {
     const snapshot = snapshotOf(mixedConfig());
 
     // Act
-    const planned = plan(snapshot);
+    const [update] = plan(snapshot);
 
     // Assess
-    expect(planned.origins.find((origin) => origin.originId === originId)).toEqual(expected);
+    expect(update && plannedOrigins(update).find((origin) => origin.originId === originId)).toEqual(expected);
   });
 
   it("touches only offending origins and leaves the rest of the configuration deep-equal", () => {
@@ -70,12 +70,13 @@ describe("cloudfront-tls-to-origin planner", () => {
     const snapshot = snapshotOf(structuredClone(original));
 
     // Act
-    const planned = plan(snapshot);
-    const updated = applyEdits(snapshot.config, planned.origins);
+    const [update] = plan(snapshot);
+    if (!update) throw new Error("expected one UpdateDistribution");
+    const updated = applyEdits(snapshot.config, plannedOrigins(update));
 
     // Assess
-    expect(planned.distributionId).toBe(snapshot.id);
-    expect(planned.origins.map((origin) => origin.originId)).toEqual(["api", "shop", "legacy"]);
+    expect(update.input.Id).toBe(snapshot.id);
+    expect(plannedOrigins(update).map((origin) => origin.originId)).toEqual(["api", "shop", "legacy"]);
     expect(snapshot.config).toEqual(original);
     const expected = structuredClone(original);
     const items = expected.Origins?.Items ?? [];
@@ -92,12 +93,12 @@ describe("cloudfront-tls-to-origin planner", () => {
     expect(detect(snapshotOf(updated)).status).toBe("compliant");
   });
 
-  it("describes one compact UpdateDistribution bound to the snapshot's ETag", () => {
+  it("plans one compact UpdateDistribution with no ETag (the fix reads a fresh one when it writes)", () => {
     // Prepare
     const snapshot = snapshotOf(mixedConfig(), { etag: "E3ETAGSEEN" });
 
     // Act
-    const changes = describePlan(plan(snapshot), snapshot);
+    const changes = plan(snapshot);
 
     // Assess
     expect(changes).toEqual([
@@ -106,17 +107,23 @@ describe("cloudfront-tls-to-origin planner", () => {
         action: "UpdateDistribution",
         input: {
           Id: snapshot.id,
-          IfMatch: "E3ETAGSEEN",
           changes: [
             {
               originId: "api",
               domainName: "api-origin.example.org",
+              httpsPort: 8443,
               set: { OriginProtocolPolicy: "https-only", OriginSslProtocols: ["TLSv1.2"] },
             },
-            { originId: "shop", domainName: "shop.example.org", set: { OriginProtocolPolicy: "https-only" } },
+            {
+              originId: "shop",
+              domainName: "shop.example.org",
+              httpsPort: 443,
+              set: { OriginProtocolPolicy: "https-only" },
+            },
             {
               originId: "legacy",
               domainName: "legacy.example.org",
+              httpsPort: 443,
               set: { OriginSslProtocols: ["TLSv1.2"] },
             },
           ],
@@ -124,5 +131,6 @@ describe("cloudfront-tls-to-origin planner", () => {
       },
     ]);
     expect(JSON.stringify(changes)).not.toContain("CallerReference");
+    expect(JSON.stringify(changes)).not.toContain("E3ETAGSEEN");
   });
 });

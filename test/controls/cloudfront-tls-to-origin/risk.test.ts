@@ -36,7 +36,11 @@ describe("cloudfront-tls-to-origin risk", () => {
     const probe = probeSeeing({ "api.example.org": ok });
 
     // Act
-    const risk = await assessRisk(snapshot, plan(snapshot), context(probe));
+    const [risk = { level: "none", reasons: [] }] = await assessRisk(
+      snapshot,
+      plan(snapshot),
+      context(probe),
+    );
 
     // Assess
     expect(risk.level).toBe("blocked");
@@ -93,7 +97,11 @@ describe("cloudfront-tls-to-origin risk", () => {
       const probe = probeSeeing({ "api.example.org": seen, "web.example.org": ok });
 
       // Act
-      const risk = await assessRisk(snapshot, plan(snapshot), context(probe));
+      const [risk = { level: "none", reasons: [] }] = await assessRisk(
+        snapshot,
+        plan(snapshot),
+        context(probe),
+      );
 
       // Assess
       expect(risk).toEqual({ level: "approval", reasons: [reason] });
@@ -114,7 +122,11 @@ describe("cloudfront-tls-to-origin risk", () => {
     const probe = probeSeeing({ "api.example.org": ok });
 
     // Act
-    const risk = await assessRisk(snapshot, plan(snapshot), context(probe));
+    const [risk = { level: "none", reasons: [] }] = await assessRisk(
+      snapshot,
+      plan(snapshot),
+      context(probe),
+    );
 
     // Assess
     expect(risk).toEqual({ level: "automatic", reasons: [] });
@@ -128,7 +140,7 @@ describe("cloudfront-tls-to-origin risk", () => {
     );
 
     // Act
-    const risk = await assessRisk(snapshot, plan(snapshot), context());
+    const [risk = { level: "none", reasons: [] }] = await assessRisk(snapshot, plan(snapshot), context());
 
     // Assess
     expect(risk.level).toBe("approval");
@@ -145,7 +157,11 @@ describe("cloudfront-tls-to-origin risk", () => {
     };
 
     // Act
-    const risk = await assessRisk(snapshot, plan(snapshot), context(probe));
+    const [risk = { level: "none", reasons: [] }] = await assessRisk(
+      snapshot,
+      plan(snapshot),
+      context(probe),
+    );
 
     // Assess
     expect(risk).toEqual({

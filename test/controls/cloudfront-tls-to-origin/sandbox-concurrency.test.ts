@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { apply } from "../../../functions/controls/cloudfront-tls-to-origin/fixer.js";
 import { plan } from "../../../functions/controls/cloudfront-tls-to-origin/planner.js";
 import { collect } from "../../../functions/controls/cloudfront-tls-to-origin/snapshot.js";
 import { clients, useClientPlugin } from "../../../functions/lib/aws.js";
 import { iamUser } from "../../../local/sandbox/identity.js";
 import { DISTRIBUTION, plugged } from "../../sandbox/helpers.js";
+import { applyAll as apply } from "./helpers.js";
 
 /**
  * The fixer against the sandbox CloudFront (ETag / IfMatch as AWS enforces it):

@@ -1,0 +1,24 @@
+import type { z } from "zod";
+import * as albHttpToHttpsRedirect from "./alb-http-to-https-redirect/metadata.js";
+import * as cloudfrontTlsToOrigin from "./cloudfront-tls-to-origin/metadata.js";
+import type { ControlMetadata } from "./types.js";
+
+/**
+ * Every control as data only: its metadata and the schema of its settings.
+ * Configuration, infra, event patterns and documentation read this; it pulls
+ * in no AWS client, so a function that only names controls stays small. The
+ * implementations are in registry.ts (a test keeps the two lists equal).
+ */
+export interface CatalogEntry {
+  metadata: ControlMetadata;
+  /** `config.controls.<id>` beside `mode` and `scope`; every field optional with a default. */
+  settings: z.ZodObject;
+}
+
+export const catalog: readonly CatalogEntry[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+
+export const controlIds: readonly string[] = catalog.map((entry) => entry.metadata.id);
+
+export function catalogEntry(id: string): CatalogEntry | undefined {
+  return catalog.find((entry) => entry.metadata.id === id);
+}
