@@ -384,6 +384,7 @@ export class CloudFrontService implements SandboxService {
       current ? aliasesOf(current.data.DistributionConfig).map((a) => a.toLowerCase()) : [],
     );
     const added = aliasesOf(config).filter((alias) => !before.has(alias.toLowerCase()));
+    this.checkAliasNames(added);
     this.checkAliasesFree(added, current);
     const viewer = checkViewerCertificate(config.ViewerCertificate, {
       account: this.account,
@@ -430,6 +431,20 @@ export class CloudFrontService implements SandboxService {
     const exists =
       isGlobalWebAclArn(id) && (this.webAclsInUse.has(id) || this.links.webAclExists?.(id) === true);
     if (!exists) throw modeled(InvalidWebACLId, `Web ACL is not accessible by the requester. (${id})`);
+  }
+
+  /** Lowercase, with a wildcard only as the whole leftmost label (Developer Guide, "Using wildcards in alternate domain names"). */
+  private checkAliasNames(added: string[]): void {
+    for (const alias of added) {
+      const labels = alias.split(".");
+      const wildcardMisplaced = labels.some((label, i) => label.includes("*") && (i > 0 || label !== "*"));
+      if (alias !== alias.toLowerCase() || wildcardMisplaced || labels.length < 2 || labels.includes("")) {
+        throw modeled(
+          InvalidArgument,
+          `DistributionConfig.Aliases: '${alias}' is not a valid alternate domain name (lowercase, a wildcard only as the leftmost label: *.example.com)`,
+        );
+      }
+    }
   }
 
   /** An alias belongs to one distribution at a time. */

@@ -153,6 +153,87 @@ describe("CloudFront UpdateDistribution", () => {
     expect((await current()).etag).toBe(etag);
   });
 
+  it("accepts a custom origin without OriginSslProtocols, as the API does, and reports none afterwards", async () => {
+    // Prepare: the API reference marks CustomOriginConfig.OriginSslProtocols "Required: No"
+    plugged();
+    const { config, etag } = await current();
+    const custom = config.Origins?.Items?.[0]?.CustomOriginConfig;
+    if (custom) delete custom.OriginSslProtocols;
+
+    // Act
+    const updated = await cloudfront().send(
+      new UpdateDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag, DistributionConfig: config }),
+    );
+    const after = await current();
+
+    // Assess
+    expect(updated.ETag).not.toBe(etag);
+    expect(after.config.Origins?.Items?.[0]?.CustomOriginConfig).toEqual({
+      HTTPPort: 80,
+      HTTPSPort: 443,
+      OriginProtocolPolicy: "https-only",
+      OriginReadTimeout: 60,
+      OriginKeepaliveTimeout: 5,
+    });
+  });
+
+  it.each([
+    [
+      "an HTTPS port CloudFront cannot use",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.HTTPSPort = 1000;
+      },
+      "InvalidArgument",
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig.HTTPSPort: must be a port number: 80, 443 or 1024 to 65535",
+    ],
+    [
+      "an empty OriginSslProtocols",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.OriginSslProtocols = { Quantity: 0, Items: [] };
+      },
+      "InvalidArgument",
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginSslProtocols: must list at least one protocol",
+    ],
+    [
+      "an origin SSL protocol CloudFront does not know",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.OriginSslProtocols = { Quantity: 1, Items: ["TLSv1.3" as never] };
+      },
+      "MalformedXML",
+      "Value 'TLSv1.3' at 'distributionConfig.origins.items.1.member.customOriginConfig.originSslProtocols.items.1.member' failed to satisfy constraint: Member must satisfy enum value set: [SSLv3, TLSv1, TLSv1.1, TLSv1.2]",
+    ],
+    [
+      "an origin that is custom and S3 at once",
+      (c: DistributionConfig) => {
+        const origin = c.Origins?.Items?.[0];
+        if (origin) origin.S3OriginConfig = { OriginAccessIdentity: "" };
+      },
+      "InvalidArgument",
+      "DistributionConfig.Origins.Items[0]: an origin is one of S3OriginConfig, CustomOriginConfig or VpcOriginConfig, not S3OriginConfig and CustomOriginConfig",
+    ],
+  ])("refuses %s with %s", async (_case, edit, errorName, message) => {
+    // Prepare
+    const sandbox = plugged();
+    const { config, etag } = await current();
+    const before = sandbox.state();
+    edit(config);
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag, DistributionConfig: config }),
+      ),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name: errorName, $metadata: { httpStatusCode: 400 } });
+    expect(error.message).toContain(message);
+    expect(sandbox.state()).toEqual(before);
+  });
+
   it("accepts Items left out when Quantity is 0", async () => {
     // Prepare
     plugged();
