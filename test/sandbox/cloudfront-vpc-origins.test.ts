@@ -305,7 +305,7 @@ describe("CloudFront VPC origins", () => {
     // Prepare
     const sandbox = withVpcOrigins();
     const { etag, config } = await read();
-    const broken = structuredClone(config) as Record<string, unknown>;
+    const broken = structuredClone(config) as unknown as Record<string, unknown>;
     edit(broken);
 
     // Act
