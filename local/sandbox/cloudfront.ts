@@ -1,42 +1,34 @@
 import {
-  CNAMEAlreadyExists,
   DistributionAlreadyExists,
-  EntityNotFound,
   IllegalUpdate,
   InvalidArgument,
   InvalidIfMatchVersion,
-  InvalidWebACLId,
   NoSuchDistribution,
   NoSuchResource,
-  NoSuchResponseHeadersPolicy,
   PreconditionFailed,
 } from "@aws-sdk/client-cloudfront";
-import { isGlobalWebAclArn, parseDistributionArn } from "./arn.js";
+import { parseDistributionArn } from "./arn.js";
 import type { SandboxClock } from "./clock.js";
-import {
-  aliasesOf,
-  behaviorsOf,
-  originsOf,
-  validateConfig,
-  withReadDefaults,
-} from "./cloudfront-distribution-config.js";
+import { aliasesOf, withReadDefaults } from "./cloudfront-distribution-config.js";
+import { acceptedConfig } from "./cloudfront-distribution-links.js";
 import { page } from "./cloudfront-paging.js";
 import { ResponseHeadersPolicies } from "./cloudfront-response-headers.js";
-import { type AcmCertificate, checkViewerCertificate } from "./cloudfront-viewer-certificate.js";
+import type { AcmCertificate } from "./cloudfront-viewer-certificate.js";
 import { VpcOrigins } from "./cloudfront-vpc-origins.js";
 import { modeled } from "./errors.js";
 import type { IdSource } from "./ids.js";
 import { copy, isRecord, type Json } from "./json.js";
-import { formatPath } from "./quantities.js";
 import { type CallContext, type SandboxService, unsupported } from "./service.js";
 import type { SandboxState, StateDistribution, StateTag } from "./state.js";
 
 /**
  * CloudFront as its API behaves for a read-modify-write fixer: every write
- * needs the current ETag (IfMatch), stores the config exactly as given (full
- * replacement: a field left out is gone), answers with a new ETag, and the
- * distribution is InProgress until the change has "deployed" a few sandbox
- * minutes later.
+ * needs the current ETag (IfMatch), stores the config as given (full
+ * replacement: a field left out is gone; only the viewer certificate is
+ * reported CloudFront's way), answers with a new ETag, and the distribution is
+ * InProgress until the change has "deployed" a few sandbox minutes later. A
+ * configuration is checked against the account's response headers policies,
+ * VPC origins, web ACLs, certificates and other distributions' aliases.
  */
 export const CLOUDFRONT_REGION = "us-east-1";
 const DEFAULT_DEPLOY_MS = 5 * 60_000;
@@ -122,8 +114,8 @@ export class CloudFrontService implements SandboxService {
     this.webAclsInUse = new Set(
       state.distributions
         .map((d) => d.DistributionConfig.WebACLId)
-        .filter((id) => typeof id === "string" && id !== ""),
-    ) as ReadonlySet<string>;
+        .filter((id): id is string => typeof id === "string" && id !== ""),
+    );
     this.policies = new ResponseHeadersPolicies(state.responseHeadersPolicies, clock, ids);
     this.vpcOrigins = new VpcOrigins(state.vpcOrigins, clock, ids, deployMs);
   }
@@ -369,100 +361,19 @@ export class CloudFrontService implements SandboxService {
     return { DistributionList: list };
   }
 
-  /**
-   * A submitted configuration as CloudFront accepts and stores it: structurally
-   * valid, naming only policies, VPC origins and a web ACL that exist, with a
-   * viewer certificate that covers any alias it adds (to `current`, the
-   * distribution being changed) and aliases no other distribution holds.
-   */
+  /** A submitted configuration as CloudFront accepts and stores it, for `current` (the distribution being changed). */
   private accepted(raw: unknown, current?: DistributionRecord): Json {
-    const config = validateConfig(raw);
-    this.checkPolicies(config);
-    this.checkVpcOrigins(config);
-    this.checkWebAcl(config.WebACLId);
-    const before = new Set(
-      current ? aliasesOf(current.data.DistributionConfig).map((a) => a.toLowerCase()) : [],
-    );
-    const added = aliasesOf(config).filter((alias) => !before.has(alias.toLowerCase()));
-    this.checkAliasNames(added);
-    this.checkAliasesFree(added, current);
-    const viewer = checkViewerCertificate(config.ViewerCertificate, {
+    return acceptedConfig(raw, current?.data.DistributionConfig, {
       account: this.account,
-      addedAliases: added,
+      policyExists: (id) => this.policies.exists(id),
+      vpcOriginExists: (id) => this.vpcOrigins.exists(id),
+      webAclExists: (arn) => this.webAclsInUse.has(arn) || this.links.webAclExists?.(arn) === true,
+      aliasTaken: (alias) =>
+        [...this.distributions.values()].some(
+          (r) => r !== current && aliasesOf(r.data.DistributionConfig).some((a) => a.toLowerCase() === alias),
+        ),
       certificates: this.links.certificates,
     });
-    return viewer ? { ...config, ViewerCertificate: viewer } : config;
-  }
-
-  private checkPolicies(config: Json): void {
-    for (const [path, behavior] of behaviorsOf(config)) {
-      const id = isRecord(behavior) ? behavior.ResponseHeadersPolicyId : undefined;
-      if (id === undefined || id === "") continue;
-      if (typeof id !== "string" || !this.policies.exists(id)) {
-        throw modeled(
-          NoSuchResponseHeadersPolicy,
-          `The response headers policy does not exist: ${formatPath(["DistributionConfig", ...path, "ResponseHeadersPolicyId"])} '${String(id)}'`,
-          404,
-        );
-      }
-    }
-  }
-
-  private checkVpcOrigins(config: Json): void {
-    originsOf(config).forEach((origin, i) => {
-      const vpc = isRecord(origin) ? origin.VpcOriginConfig : undefined;
-      const id = isRecord(vpc) ? vpc.VpcOriginId : undefined;
-      if (typeof id === "string" && !this.vpcOrigins.exists(id)) {
-        throw modeled(
-          EntityNotFound,
-          `The entity was not found: ${formatPath(["DistributionConfig", "Origins", "Items", i, "VpcOriginConfig", "VpcOriginId"])} names no VPC origin '${id}'.`,
-          404,
-        );
-      }
-    });
-  }
-
-  /** Empty, or the ARN of a CLOUDFRONT-scope WAFv2 web ACL that exists (WAF Classic ids name nothing here). */
-  private checkWebAcl(id: unknown): void {
-    if (id === undefined || id === "") return;
-    if (typeof id !== "string" || !id.startsWith("arn:")) {
-      throw modeled(InvalidWebACLId, `Invalid webACL identifier provided ${String(id)}`);
-    }
-    const exists =
-      isGlobalWebAclArn(id) && (this.webAclsInUse.has(id) || this.links.webAclExists?.(id) === true);
-    if (!exists) throw modeled(InvalidWebACLId, `Web ACL is not accessible by the requester. (${id})`);
-  }
-
-  /** Lowercase, with a wildcard only as the whole leftmost label (Developer Guide, "Using wildcards in alternate domain names"). */
-  private checkAliasNames(added: string[]): void {
-    for (const alias of added) {
-      const labels = alias.split(".");
-      const wildcardMisplaced = labels.some((label, i) => label.includes("*") && (i > 0 || label !== "*"));
-      if (alias !== alias.toLowerCase() || wildcardMisplaced || labels.length < 2 || labels.includes("")) {
-        throw modeled(
-          InvalidArgument,
-          `DistributionConfig.Aliases: '${alias}' is not a valid alternate domain name (lowercase, a wildcard only as the leftmost label: *.example.com)`,
-        );
-      }
-    }
-  }
-
-  /** An alias belongs to one distribution at a time. */
-  private checkAliasesFree(added: string[], self: DistributionRecord | undefined): void {
-    for (const alias of added) {
-      const taken = [...this.distributions.values()].some(
-        (r) =>
-          r !== self &&
-          aliasesOf(r.data.DistributionConfig).some((a) => a.toLowerCase() === alias.toLowerCase()),
-      );
-      if (taken) {
-        throw modeled(
-          CNAMEAlreadyExists,
-          `One or more of the CNAMEs you provided are already associated with a different resource. (${alias})`,
-          409,
-        );
-      }
-    }
   }
 
   private summary(record: DistributionRecord): Json {
