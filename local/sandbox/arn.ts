@@ -98,3 +98,11 @@ const GLOBAL_WEB_ACL_ARN =
 export function isGlobalWebAclArn(arn: unknown): arn is string {
   return typeof arn === "string" && GLOBAL_WEB_ACL_ARN.test(arn);
 }
+
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate\/[0-9a-f-]+$/;
+
+export function parseAcmCertificateArn(arn: unknown): { region: string; account: string } | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = ACM_CERTIFICATE_ARN.exec(arn);
+  return match ? { region: match[1] as string, account: match[2] as string } : undefined;
+}

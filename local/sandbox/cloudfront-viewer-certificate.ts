@@ -1,4 +1,5 @@
 import { InvalidMinimumProtocolVersion, InvalidViewerCertificate } from "@aws-sdk/client-cloudfront";
+import { parseAcmCertificateArn } from "./arn.js";
 import { enumProblem, problemError } from "./cloudfront-problems.js";
 import { modeled } from "./errors.js";
 import { isRecord, type Json } from "./json.js";
@@ -32,8 +33,6 @@ export const MINIMUM_PROTOCOL_VERSIONS = [
 ] as const;
 export const SSL_SUPPORT_METHODS = ["sni-only", "vip", "static-ip"] as const;
 const VIP_POLICIES = ["SSLv3", "TLSv1"];
-
-const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate\/[0-9a-f-]+$/;
 
 /** An ACM certificate as DescribeCertificate reports it (the members CloudFront's checks read). */
 export interface AcmCertificate {
@@ -81,9 +80,9 @@ function notCovered(alias: string): Error {
 }
 
 function acmCertificate(arn: string, ctx: ViewerCertificateContext): AcmCertificate | undefined {
-  const match = ACM_ARN.exec(arn);
-  const [, region, owner] = match ?? [];
-  if (region !== "us-east-1" || owner !== ctx.account) throw invalidCertificate(INVALID_CERTIFICATE);
+  const parsed = parseAcmCertificateArn(arn);
+  if (parsed?.region !== "us-east-1" || parsed.account !== ctx.account)
+    throw invalidCertificate(INVALID_CERTIFICATE);
   if (!ctx.certificates) return undefined;
   const certificate = ctx.certificates.find((c) => c.CertificateArn === arn);
   if (!certificate || (certificate.Status !== undefined && certificate.Status !== "ISSUED"))

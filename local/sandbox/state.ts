@@ -5,6 +5,7 @@ import {
   isElbArn,
   listenerArnOfRule,
   loadBalancerArnOfListener,
+  parseAcmCertificateArn,
   parseDistributionArn,
   parseElbArn,
   parseVpcOriginArn,
@@ -370,8 +371,6 @@ const cloudfront = z
     });
   });
 
-const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f-]+$/;
-
 /**
  * ACM certificates (DescribeCertificate Certificate) the account holds,
  * optional. When a scenario gives this section, CloudFront's certificate
@@ -386,12 +385,9 @@ const acm = z
     certificates: z
       .array(
         z.looseObject({
-          CertificateArn: z
-            .string()
-            .regex(
-              ACM_CERTIFICATE_ARN,
-              "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
-            ),
+          CertificateArn: z.string().refine((v) => parseAcmCertificateArn(v) !== undefined, {
+            message: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+          }),
           DomainName: z.string().min(1),
           SubjectAlternativeNames: z.array(z.string().min(1)).optional(),
           Status: z
