@@ -9,6 +9,8 @@ import { modeled, unmodeled } from "./errors.js";
 import { formatPath, quantityProblem } from "./quantities.js";
 import { wirePath } from "./service.js";
 
+export type Path = (string | number)[];
+
 /**
  * What is wrong with a submitted CloudFront structure, found by a pure check
  * so the same rule refuses an API call (as CloudFront's error) and a scenario
@@ -23,14 +25,12 @@ export interface ConfigProblem {
     | "too-many-custom-headers"
     | "too-many-remove-headers";
   /** From the checked structure's root, e.g. ["SecurityHeadersConfig", "FrameOptions", "FrameOption"]. */
-  path: (string | number)[];
+  path: Path;
   message: string;
   /** For an enum problem: the value given and the values CloudFront knows. */
   value?: unknown;
   allowed?: readonly string[];
 }
-
-export type Path = (string | number)[];
 
 export function invalidAt(path: Path, message: string): ConfigProblem {
   return { kind: "invalid", path, message };
