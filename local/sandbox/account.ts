@@ -86,6 +86,8 @@ export class SandboxAccount {
   private readonly listeners = new Set<MutationListener>();
   private readonly notifying = new Set<Promise<unknown>>();
   private readonly origins: Record<string, OriginProbeStatus>;
+  /** ACM certificates the scenario describes (nothing calls ACM, so they stay as given). */
+  private readonly acm: SandboxState["acm"];
 
   constructor(options: SandboxAccountOptions = {}) {
     this.account = options.account ?? DEFAULT_ACCOUNT;
@@ -104,10 +106,19 @@ export class SandboxAccount {
       this.clock,
       this.ids,
       options.cloudFrontDeployMs,
+      {
+        // Until the WAFv2 stand-in answers this, the scenario's web ACLs (its schema is WAFv2's, read loosely).
+        webAclExists: (arn) =>
+          [(state.wafv2 as { webAcls?: unknown } | undefined)?.webAcls ?? []]
+            .flat()
+            .some((acl) => (acl as { ARN?: unknown } | null)?.ARN === arn),
+        certificates: state.acm?.certificates,
+      },
     );
     this.sns = new SnsService(this.account, this.ids);
     this.services = { elbv2: this.elbv2, cloudfront: this.cloudfront, sns: this.sns, sts: new StsService() };
     this.origins = { ...state.origins };
+    this.acm = state.acm;
     this.probe = async ({ host, port }) => {
       const result = probeResult(host, port, this.origins[host]);
       this.probes.push({ host, port, status: result.status });
@@ -310,6 +321,7 @@ export class SandboxAccount {
     return {
       elbv2: this.elbv2.snapshot(),
       cloudfront: this.cloudfront.snapshot(),
+      ...(this.acm ? { acm: this.acm } : {}),
       origins: { ...this.origins },
     };
   }

@@ -82,3 +82,27 @@ export function parseDistributionArn(arn: unknown): { account: string; id: strin
   const match = DISTRIBUTION_ARN.exec(arn);
   return match ? { account: match[2] as string, id: match[3] as string } : undefined;
 }
+
+const VPC_ORIGIN_ARN = /^arn:(aws[a-z-]*):cloudfront::(\d{12}):vpcorigin\/(vo_[0-9A-Za-z]+)$/;
+
+export function parseVpcOriginArn(arn: unknown): { account: string; id: string } | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = VPC_ORIGIN_ARN.exec(arn);
+  return match ? { account: match[2] as string, id: match[3] as string } : undefined;
+}
+
+/** A web ACL CloudFront can use: WAFv2, CLOUDFRONT scope (`global`, always stored in us-east-1). */
+const GLOBAL_WEB_ACL_ARN =
+  /^arn:aws[a-z-]*:wafv2:us-east-1:(\d{12}):global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
+
+export function isGlobalWebAclArn(arn: unknown): arn is string {
+  return typeof arn === "string" && GLOBAL_WEB_ACL_ARN.test(arn);
+}
+
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate\/[0-9a-f-]+$/;
+
+export function parseAcmCertificateArn(arn: unknown): { region: string; account: string } | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = ACM_CERTIFICATE_ARN.exec(arn);
+  return match ? { region: match[1] as string, account: match[2] as string } : undefined;
+}

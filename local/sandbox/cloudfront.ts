@@ -1,35 +1,37 @@
 import {
   DistributionAlreadyExists,
   IllegalUpdate,
-  InconsistentQuantities,
   InvalidArgument,
   InvalidIfMatchVersion,
   NoSuchDistribution,
-  NoSuchOrigin,
   NoSuchResource,
   PreconditionFailed,
 } from "@aws-sdk/client-cloudfront";
 import { parseDistributionArn } from "./arn.js";
 import type { SandboxClock } from "./clock.js";
+import { aliasesOf, withReadDefaults } from "./cloudfront-distribution-config.js";
+import { acceptedConfig } from "./cloudfront-distribution-links.js";
+import { page } from "./cloudfront-paging.js";
+import { ResponseHeadersPolicies } from "./cloudfront-response-headers.js";
+import type { AcmCertificate } from "./cloudfront-viewer-certificate.js";
+import { VpcOrigins } from "./cloudfront-vpc-origins.js";
 import { modeled } from "./errors.js";
 import type { IdSource } from "./ids.js";
 import { copy, isRecord, type Json } from "./json.js";
-import { formatPath, quantityProblem } from "./quantities.js";
 import { type CallContext, type SandboxService, unsupported } from "./service.js";
 import type { SandboxState, StateDistribution, StateTag } from "./state.js";
 
 /**
  * CloudFront as its API behaves for a read-modify-write fixer: every write
- * needs the current ETag (IfMatch), stores the config exactly as given (full
- * replacement: a field left out is gone), answers with a new ETag, and the
- * distribution is InProgress until the change has "deployed" a few sandbox
- * minutes later.
+ * needs the current ETag (IfMatch), stores the config as given (full
+ * replacement: a field left out is gone; only the viewer certificate is
+ * reported CloudFront's way), answers with a new ETag, and the distribution is
+ * InProgress until the change has "deployed" a few sandbox minutes later. A
+ * configuration is checked against the account's response headers policies,
+ * VPC origins, web ACLs, certificates and other distributions' aliases.
  */
 export const CLOUDFRONT_REGION = "us-east-1";
 const DEFAULT_DEPLOY_MS = 5 * 60_000;
-const ORIGIN_PROTOCOL_POLICIES = ["http-only", "match-viewer", "https-only"];
-const ORIGIN_SSL_PROTOCOLS = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"];
-const VIEWER_PROTOCOL_POLICIES = ["allow-all", "https-only", "redirect-to-https"];
 const SUMMARY_FIELDS = [
   "Aliases",
   "Origins",
@@ -72,11 +74,28 @@ const MUTATING = [
   "UpdateDistributionWithStagingConfig",
   "TagResource",
   "UntagResource",
+  "CreateResponseHeadersPolicy",
+  "UpdateVpcOrigin",
 ] as const;
+
+/** What CloudFront checks a distribution against that other services hold. */
+export interface CloudFrontLinks {
+  /** Whether a CLOUDFRONT-scope WAFv2 web ACL with this ARN exists (the WAFv2 stand-in answers). */
+  webAclExists?: (arn: string) => boolean;
+  /** The account's ACM certificates, when the scenario describes them (see checkViewerCertificate). */
+  certificates?: readonly AcmCertificate[];
+}
 
 export class CloudFrontService implements SandboxService {
   readonly mutating: ReadonlySet<string> = new Set(MUTATING);
   private readonly distributions = new Map<string, DistributionRecord>();
+  private readonly policies: ResponseHeadersPolicies;
+  private readonly vpcOrigins: VpcOrigins;
+  /**
+   * Web ACLs the initial state's distributions use: WAF refuses to delete a web
+   * ACL a resource uses, so they exist whether or not the scenario lists them.
+   */
+  private readonly webAclsInUse: ReadonlySet<string>;
 
   constructor(
     state: SandboxState["cloudfront"],
@@ -84,6 +103,7 @@ export class CloudFrontService implements SandboxService {
     private readonly clock: SandboxClock,
     private readonly ids: IdSource,
     private readonly deployMs = DEFAULT_DEPLOY_MS,
+    private readonly links: CloudFrontLinks = {},
   ) {
     for (const d of state.distributions) {
       const lastModified = d.LastModifiedTime ? new Date(d.LastModifiedTime) : clock.now();
@@ -91,6 +111,13 @@ export class CloudFrontService implements SandboxService {
       data.DistributionConfig = withReadDefaults(data.DistributionConfig);
       this.distributions.set(d.Id, { data, lastModified, version: 0 });
     }
+    this.webAclsInUse = new Set(
+      state.distributions
+        .map((d) => d.DistributionConfig.WebACLId)
+        .filter((id): id is string => typeof id === "string" && id !== ""),
+    );
+    this.policies = new ResponseHeadersPolicies(state.responseHeadersPolicies, clock, ids);
+    this.vpcOrigins = new VpcOrigins(state.vpcOrigins, clock, ids, deployMs);
   }
 
   handle(action: string, input: Json, _ctx: CallContext): Json {
@@ -126,15 +153,33 @@ export class CloudFrontService implements SandboxService {
         return this.tag(input);
       case "UntagResource":
         return this.untag(input);
+      case "GetResponseHeadersPolicy":
+        return this.policies.get(input);
+      case "GetResponseHeadersPolicyConfig":
+        return this.policies.getConfig(input);
+      case "ListResponseHeadersPolicies":
+        return this.policies.list(input);
+      case "CreateResponseHeadersPolicy":
+        return this.policies.create(input);
+      case "GetVpcOrigin":
+        return this.vpcOrigins.get(input);
+      case "UpdateVpcOrigin":
+        return this.vpcOrigins.update(input);
+      case "ListVpcOrigins":
+        return this.vpcOrigins.list(input);
       default:
         throw unsupported("cloudfront", action);
     }
   }
 
-  /** Distributions in the scenario `state` shape, with their current Status and ETag. */
+  /** Distributions, custom response headers policies and VPC origins in the scenario `state` shape, as they are now. */
   snapshot(): SandboxState["cloudfront"] {
-    // The stored data started as a validated state distribution and every write re-validated its config.
-    return { distributions: [...this.distributions.values()].map((r) => copy(r.data) as StateDistribution) };
+    return {
+      // The stored data started as a validated state distribution and every write re-validated its config.
+      distributions: [...this.distributions.values()].map((r) => copy(r.data) as StateDistribution),
+      responseHeadersPolicies: this.policies.snapshot(),
+      vpcOrigins: this.vpcOrigins.snapshot(),
+    };
   }
 
   private find(id: unknown): DistributionRecord {
@@ -181,7 +226,7 @@ export class CloudFrontService implements SandboxService {
         412,
       );
     }
-    const config = validateConfig(input.DistributionConfig);
+    const config = this.accepted(input.DistributionConfig, record);
     if (config.CallerReference !== record.data.DistributionConfig.CallerReference) {
       throw modeled(IllegalUpdate, "DistributionConfig.CallerReference cannot be changed.");
     }
@@ -250,13 +295,13 @@ export class CloudFrontService implements SandboxService {
       if (kept[field] === undefined) delete config[field];
       else config[field] = copy(kept[field]);
     }
-    primary.data.DistributionConfig = validateConfig(config);
+    primary.data.DistributionConfig = this.accepted(config, primary);
     this.changed(primary);
     return { Distribution: this.distribution(primary), ETag: primary.data.ETag };
   }
 
   private create(rawConfig: unknown, tags: StateTag[]): Json {
-    const config = validateConfig(rawConfig);
+    const config = this.accepted(rawConfig);
     const existing = [...this.distributions.values()].find(
       (r) => r.data.DistributionConfig.CallerReference === config.CallerReference,
     );
@@ -304,25 +349,31 @@ export class CloudFrontService implements SandboxService {
   }
 
   private list(input: Json): Json {
-    const raw = input.MaxItems;
-    const maxItems = raw === undefined ? 100 : Number(raw);
-    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
-      throw modeled(InvalidArgument, "MaxItems must be a whole number between 1 and 1000");
-    }
-    const all = [...this.distributions.values()];
-    const marker = typeof input.Marker === "string" ? input.Marker : "";
-    let start = 0;
-    if (marker) {
-      const index = all.findIndex((r) => r.data.Id === marker);
-      if (index < 0) throw modeled(InvalidArgument, `Marker: '${marker}' is not a distribution id`);
-      start = index + 1;
-    }
-    const items = all.slice(start, start + maxItems);
-    const truncated = start + maxItems < all.length;
-    const list: Json = { Marker: marker, MaxItems: maxItems, IsTruncated: truncated, Quantity: items.length };
-    if (truncated) list.NextMarker = items[items.length - 1]?.data.Id;
-    if (items.length) list.Items = items.map((r) => this.summary(r));
+    const found = page([...this.distributions.values()], (r) => r.data.Id, input, "a distribution id");
+    const list: Json = {
+      Marker: found.marker,
+      MaxItems: found.maxItems,
+      IsTruncated: found.truncated,
+      Quantity: found.items.length,
+    };
+    if (found.nextMarker) list.NextMarker = found.nextMarker;
+    if (found.items.length) list.Items = found.items.map((r) => this.summary(r));
     return { DistributionList: list };
+  }
+
+  /** A submitted configuration as CloudFront accepts and stores it, for `current` (the distribution being changed). */
+  private accepted(raw: unknown, current?: DistributionRecord): Json {
+    return acceptedConfig(raw, current?.data.DistributionConfig, {
+      account: this.account,
+      policyExists: (id) => this.policies.exists(id),
+      vpcOriginExists: (id) => this.vpcOrigins.exists(id),
+      webAclExists: (arn) => this.webAclsInUse.has(arn) || this.links.webAclExists?.(arn) === true,
+      aliasTaken: (alias) =>
+        [...this.distributions.values()].some(
+          (r) => r !== current && aliasesOf(r.data.DistributionConfig).some((a) => a.toLowerCase() === alias),
+        ),
+      certificates: this.links.certificates,
+    });
   }
 
   private summary(record: DistributionRecord): Json {
@@ -359,39 +410,6 @@ export class CloudFrontService implements SandboxService {
   }
 }
 
-/**
- * A scenario's state may be written by hand and leave out members that
- * GetDistributionConfig always returns (Comment, a custom origin's ports, a
- * behavior's ViewerProtocolPolicy). AWS never hands out such a configuration,
- * so reading it and writing it back (what every read-modify-write fixer does)
- * is always a valid UpdateDistribution there; the sandbox fills them in as AWS
- * reports them, so it is here too. Only members left out are filled in: a
- * wrong value stays wrong. Calls are validated as given.
- */
-export function withReadDefaults<T extends Json>(config: T): T {
-  const filled: Json = copy(config);
-  if (filled.Comment === undefined) filled.Comment = "";
-  const origins = isRecord(filled.Origins) && Array.isArray(filled.Origins.Items) ? filled.Origins.Items : [];
-  for (const origin of origins) {
-    const custom = isRecord(origin) ? origin.CustomOriginConfig : undefined;
-    if (!isRecord(custom)) continue;
-    if (custom.HTTPPort === undefined) custom.HTTPPort = 80;
-    if (custom.HTTPSPort === undefined) custom.HTTPSPort = 443;
-  }
-  const behaviors = [
-    filled.DefaultCacheBehavior,
-    ...(isRecord(filled.CacheBehaviors) && Array.isArray(filled.CacheBehaviors.Items)
-      ? filled.CacheBehaviors.Items
-      : []),
-  ];
-  for (const behavior of behaviors) {
-    // The console's default, and the least secure reading of a behavior that names no policy.
-    if (isRecord(behavior) && behavior.ViewerProtocolPolicy === undefined)
-      behavior.ViewerProtocolPolicy = "allow-all";
-  }
-  return filled as T;
-}
-
 function tagItems(tags: unknown, path: string): StateTag[] {
   if (tags === undefined) return [];
   const items = isRecord(tags) ? tags.Items : undefined;
@@ -407,93 +425,4 @@ function tagItems(tags: unknown, path: string): StateTag[] {
     }
     return copy(t) as StateTag;
   });
-}
-
-function invalid(path: (string | number)[], message: string): Error {
-  return modeled(InvalidArgument, `${formatPath(["DistributionConfig", ...path])}: ${message}`);
-}
-
-/**
- * The checks CloudFront makes on a submitted DistributionConfig that a fixer
- * can get wrong: list quantities, required members, known enum values and
- * behaviors that target an existing origin.
- */
-function validateConfig(raw: unknown): Json {
-  if (!isRecord(raw)) throw modeled(InvalidArgument, "DistributionConfig is required");
-  const quantity = quantityProblem(raw);
-  if (quantity?.inconsistent) {
-    throw modeled(
-      InconsistentQuantities,
-      `The value of Quantity and the size of Items don't match: ${formatPath(["DistributionConfig", ...quantity.path])} ${quantity.message}`,
-    );
-  }
-  if (quantity) throw invalid(quantity.path, quantity.message);
-  if (typeof raw.CallerReference !== "string" || raw.CallerReference === "")
-    throw invalid(["CallerReference"], "is required");
-  if (typeof raw.Comment !== "string") throw invalid(["Comment"], "is required (it may be empty)");
-  if (raw.Comment.length > 128) throw invalid(["Comment"], "must be at most 128 characters");
-  if (typeof raw.Enabled !== "boolean") throw invalid(["Enabled"], "is required and must be true or false");
-
-  const origins = isRecord(raw.Origins) && Array.isArray(raw.Origins.Items) ? raw.Origins.Items : [];
-  if (origins.length === 0) throw invalid(["Origins"], "a distribution needs at least one origin");
-  const targets = new Set<string>();
-  origins.forEach((origin, i) => {
-    const at = ["Origins", "Items", i];
-    if (!isRecord(origin)) throw invalid(at, "must be an origin");
-    if (typeof origin.Id !== "string" || origin.Id === "") throw invalid([...at, "Id"], "is required");
-    if (targets.has(origin.Id)) throw invalid([...at, "Id"], `'${origin.Id}' is used by another origin`);
-    targets.add(origin.Id);
-    if (typeof origin.DomainName !== "string" || origin.DomainName === "")
-      throw invalid([...at, "DomainName"], "is required");
-    const custom = origin.CustomOriginConfig;
-    if (custom === undefined) return;
-    if (!isRecord(custom)) throw invalid([...at, "CustomOriginConfig"], "must be a structure");
-    checkEnum(custom.OriginProtocolPolicy, ORIGIN_PROTOCOL_POLICIES, [
-      ...at,
-      "CustomOriginConfig",
-      "OriginProtocolPolicy",
-    ]);
-    for (const port of ["HTTPPort", "HTTPSPort"]) {
-      const value = custom[port];
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65_535) {
-        throw invalid([...at, "CustomOriginConfig", port], "must be a port number");
-      }
-    }
-    const ssl = custom.OriginSslProtocols;
-    const protocols = isRecord(ssl) && Array.isArray(ssl.Items) ? ssl.Items : [];
-    if (protocols.length === 0)
-      throw invalid([...at, "CustomOriginConfig", "OriginSslProtocols"], "must list at least one protocol");
-    for (const [j, p] of protocols.entries()) {
-      checkEnum(p, ORIGIN_SSL_PROTOCOLS, [...at, "CustomOriginConfig", "OriginSslProtocols", "Items", j]);
-    }
-  });
-  const groups =
-    isRecord(raw.OriginGroups) && Array.isArray(raw.OriginGroups.Items) ? raw.OriginGroups.Items : [];
-  for (const group of groups) if (isRecord(group) && typeof group.Id === "string") targets.add(group.Id);
-
-  const behaviors: [(string | number)[], unknown][] = [[["DefaultCacheBehavior"], raw.DefaultCacheBehavior]];
-  const more =
-    isRecord(raw.CacheBehaviors) && Array.isArray(raw.CacheBehaviors.Items) ? raw.CacheBehaviors.Items : [];
-  more.forEach((b, i) => {
-    behaviors.push([["CacheBehaviors", "Items", i], b]);
-  });
-  for (const [at, behavior] of behaviors) {
-    if (!isRecord(behavior)) throw invalid(at, "is required");
-    const target = behavior.TargetOriginId;
-    if (typeof target !== "string" || !targets.has(target)) {
-      throw modeled(
-        NoSuchOrigin,
-        `${formatPath(["DistributionConfig", ...at, "TargetOriginId"])}: no origin or origin group has the id '${String(target)}'`,
-        404,
-      );
-    }
-    checkEnum(behavior.ViewerProtocolPolicy, VIEWER_PROTOCOL_POLICIES, [...at, "ViewerProtocolPolicy"]);
-  }
-  return raw;
-}
-
-function checkEnum(value: unknown, allowed: string[], at: (string | number)[]): void {
-  if (typeof value !== "string" || !allowed.includes(value)) {
-    throw invalid(at, `'${String(value)}' is not one of ${allowed.join(", ")}`);
-  }
 }

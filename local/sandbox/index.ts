@@ -9,7 +9,12 @@ export {
   type ServiceHandler,
 } from "./account.js";
 export { DEFAULT_SANDBOX_START, SandboxClock, type TimerHandle } from "./clock.js";
-export { CLOUDFRONT_REGION } from "./cloudfront.js";
+export { CLOUDFRONT_REGION, type CloudFrontLinks } from "./cloudfront.js";
+export {
+  MANAGED_SECURITY_HEADERS_POLICY_ID,
+  type ManagedPolicy,
+  managedPolicies,
+} from "./cloudfront-managed-policies.js";
 export {
   type CloudTrailEnvelope,
   cloudTrailEvent,
@@ -29,6 +34,8 @@ export {
   type SandboxState,
   type SandboxStateInput,
   type ScenarioState,
+  type StateResponseHeadersPolicy,
+  type StateVpcOrigin,
   sandboxStateSchema,
   scenarioStateSchema,
 } from "./state.js";

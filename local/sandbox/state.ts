@@ -5,9 +5,17 @@ import {
   isElbArn,
   listenerArnOfRule,
   loadBalancerArnOfListener,
+  parseAcmCertificateArn,
   parseDistributionArn,
   parseElbArn,
+  parseVpcOriginArn,
 } from "./arn.js";
+import { behaviorsOf, originsOf } from "./cloudfront-distribution-config.js";
+import { MANAGED_POLICY_IDS, MANAGED_POLICY_NAMES } from "./cloudfront-managed-policies.js";
+import { vpcOriginEndpointConfigProblem } from "./cloudfront-origin-config.js";
+import type { ConfigProblem } from "./cloudfront-problems.js";
+import { responseHeadersPolicyConfigProblem } from "./cloudfront-response-headers-config.js";
+import { isRecord } from "./json.js";
 import { quantityProblem } from "./quantities.js";
 
 /**
@@ -230,20 +238,190 @@ const distribution = z
     }
   });
 
+function addProblem(ctx: z.RefinementCtx, at: (string | number)[], problem: ConfigProblem | undefined): void {
+  if (problem) ctx.addIssue({ code: "custom", path: [...at, ...problem.path], message: problem.message });
+}
+
+/**
+ * A custom policy as GetResponseHeadersPolicy reports it. Its id may be given
+ * at the top (`Id`, as scenarios list it) or inside, or both when they agree;
+ * the parsed state carries it in both places.
+ */
+const responseHeadersPolicy = z
+  .looseObject({
+    Id: z.string().min(1).optional(),
+    ETag: z.string().min(1),
+    ResponseHeadersPolicy: z.looseObject({
+      Id: z.string().min(1).optional(),
+      LastModifiedTime: z.iso.datetime({ offset: true }).optional(),
+      ResponseHeadersPolicyConfig: z.preprocess(withQuantities, z.looseObject({ Name: z.string().min(1) })),
+    }),
+  })
+  .superRefine((policy, ctx) => {
+    const inner = policy.ResponseHeadersPolicy.Id;
+    const id = policy.Id ?? inner;
+    if (id === undefined) ctx.addIssue({ code: "custom", path: ["Id"], message: "is required" });
+    else if (policy.Id !== undefined && inner !== undefined && inner !== policy.Id)
+      ctx.addIssue({
+        code: "custom",
+        path: ["ResponseHeadersPolicy", "Id"],
+        message: `contradicts Id "${policy.Id}"`,
+      });
+    if (id !== undefined && MANAGED_POLICY_IDS.has(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["Id"],
+        message: "is an AWS managed policy, which every account has: list only custom policies",
+      });
+    }
+    addProblem(
+      ctx,
+      ["ResponseHeadersPolicy", "ResponseHeadersPolicyConfig"],
+      responseHeadersPolicyConfigProblem(policy.ResponseHeadersPolicy.ResponseHeadersPolicyConfig),
+    );
+  })
+  .transform((policy) => {
+    const id = policy.Id ?? policy.ResponseHeadersPolicy.Id ?? "";
+    return { ...policy, Id: id, ResponseHeadersPolicy: { ...policy.ResponseHeadersPolicy, Id: id } };
+  });
+
+/** A VPC origin as GetVpcOrigin reports it. */
+const vpcOrigin = z
+  .looseObject({
+    ETag: z.string().min(1),
+    VpcOrigin: z.looseObject({
+      Id: z.string().regex(/^vo_[0-9A-Za-z]+$/, "must be a VPC origin id such as vo_BQwjxxQxjCaBcQLzJUFkDM"),
+      Arn: z.string().refine((v) => parseVpcOriginArn(v) !== undefined, {
+        message: "must be a VPC origin ARN (arn:aws:cloudfront::<account>:vpcorigin/<id>)",
+      }),
+      Status: z.string().min(1).default("Deployed"),
+      CreatedTime: z.iso.datetime({ offset: true }).optional(),
+      LastModifiedTime: z.iso.datetime({ offset: true }).optional(),
+      VpcOriginEndpointConfig: z.preprocess(withQuantities, z.looseObject({ Name: z.string().min(1) })),
+    }),
+  })
+  .superRefine(({ VpcOrigin: origin }, ctx) => {
+    if (parseVpcOriginArn(origin.Arn)?.id !== origin.Id)
+      ctx.addIssue({ code: "custom", path: ["VpcOrigin", "Arn"], message: "does not end with the Id" });
+    addProblem(
+      ctx,
+      ["VpcOrigin", "VpcOriginEndpointConfig"],
+      vpcOriginEndpointConfigProblem(origin.VpcOriginEndpointConfig),
+    );
+  });
+
 const cloudfront = z
-  .looseObject({ distributions: z.array(distribution).default([]) })
+  .looseObject({
+    distributions: z.array(distribution).default([]),
+    /** Custom response headers policies; AWS's managed ones always exist besides these. */
+    responseHeadersPolicies: z.array(responseHeadersPolicy).default([]),
+    vpcOrigins: z.array(vpcOrigin).default([]),
+  })
   .superRefine((section, ctx) => {
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
     const ids = new Set<string>();
     section.distributions.forEach((d, i) => {
-      if (ids.has(d.Id))
-        ctx.addIssue({ code: "custom", path: ["distributions", i, "Id"], message: "appears twice" });
+      if (ids.has(d.Id)) problem(["distributions", i, "Id"], "appears twice");
       ids.add(d.Id);
+    });
+
+    const policies = new Set<string>(MANAGED_POLICY_IDS);
+    const names = new Set<string>(MANAGED_POLICY_NAMES);
+    section.responseHeadersPolicies.forEach((p, i) => {
+      if (policies.has(p.Id)) problem(["responseHeadersPolicies", i, "Id"], "appears twice");
+      policies.add(p.Id);
+      const name = p.ResponseHeadersPolicy.ResponseHeadersPolicyConfig.Name;
+      if (names.has(name))
+        problem(
+          ["responseHeadersPolicies", i, "ResponseHeadersPolicy", "ResponseHeadersPolicyConfig", "Name"],
+          "is taken",
+        );
+      names.add(name);
+    });
+
+    const vpcOrigins = new Set<string>();
+    section.vpcOrigins.forEach((o, i) => {
+      if (vpcOrigins.has(o.VpcOrigin.Id)) problem(["vpcOrigins", i, "VpcOrigin", "Id"], "appears twice");
+      vpcOrigins.add(o.VpcOrigin.Id);
+    });
+
+    // CloudFront refuses to delete a policy or VPC origin a distribution uses, so AWS never shows a dangling reference.
+    section.distributions.forEach((d, i) => {
+      const at = ["distributions", i, "DistributionConfig"];
+      for (const [path, behavior] of behaviorsOf(d.DistributionConfig)) {
+        const id = isRecord(behavior) ? behavior.ResponseHeadersPolicyId : undefined;
+        if (typeof id === "string" && id !== "" && !policies.has(id)) {
+          problem(
+            [...at, ...path, "ResponseHeadersPolicyId"],
+            `names no managed policy and none in cloudfront.responseHeadersPolicies`,
+          );
+        }
+      }
+      originsOf(d.DistributionConfig).forEach((origin, j) => {
+        const vpc = isRecord(origin) ? origin.VpcOriginConfig : undefined;
+        const id = isRecord(vpc) ? vpc.VpcOriginId : undefined;
+        if (typeof id === "string" && !vpcOrigins.has(id)) {
+          problem(
+            [...at, "Origins", "Items", j, "VpcOriginConfig", "VpcOriginId"],
+            "names no VPC origin in cloudfront.vpcOrigins",
+          );
+        }
+      });
+    });
+  });
+
+/**
+ * ACM certificates (DescribeCertificate Certificate) the account holds,
+ * optional. When a scenario gives this section, CloudFront's certificate
+ * checks use it: a distribution's ACMCertificateArn must name an ISSUED
+ * certificate listed here, in us-east-1, whose DomainName or
+ * SubjectAlternativeNames cover every alias being added. Without it,
+ * certificates are not modelled and any us-east-1 certificate ARN of the
+ * account is taken to cover its aliases.
+ */
+const acm = z
+  .looseObject({
+    certificates: z
+      .array(
+        z.looseObject({
+          CertificateArn: z.string().refine((v) => parseAcmCertificateArn(v) !== undefined, {
+            message: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+          }),
+          DomainName: z.string().min(1),
+          SubjectAlternativeNames: z.array(z.string().min(1)).optional(),
+          Status: z
+            .enum([
+              "PENDING_VALIDATION",
+              "ISSUED",
+              "INACTIVE",
+              "EXPIRED",
+              "VALIDATION_TIMED_OUT",
+              "REVOKED",
+              "FAILED",
+            ])
+            .optional(),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((section, ctx) => {
+    const arns = new Set<string>();
+    section.certificates.forEach((c, i) => {
+      if (arns.has(c.CertificateArn))
+        ctx.addIssue({
+          code: "custom",
+          path: ["certificates", i, "CertificateArn"],
+          message: "appears twice",
+        });
+      arns.add(c.CertificateArn);
     });
   });
 
 export const sandboxStateSchema = z.looseObject({
   elbv2: elbv2.prefault({}),
   cloudfront: cloudfront.prefault({}),
+  acm: acm.optional(),
   /** What a TLS probe to an origin host sees; an unlisted host is unreachable. */
   origins: z.record(z.string().min(1), z.enum(originProbeStatuses)).default({}),
 });
@@ -255,6 +433,8 @@ export const scenarioStateSchema = sandboxStateSchema;
 export type ScenarioState = SandboxState;
 export type StateDistribution = SandboxState["cloudfront"]["distributions"][number];
 export type StateTag = z.output<typeof tag>;
+export type StateResponseHeadersPolicy = SandboxState["cloudfront"]["responseHeadersPolicies"][number];
+export type StateVpcOrigin = SandboxState["cloudfront"]["vpcOrigins"][number];
 
 /** Validates a scenario's `state`; the error names the offending field, e.g. `state.elbv2.listeners.0.Port`. */
 export function parseSandboxState(raw: unknown, field = "state"): SandboxState {

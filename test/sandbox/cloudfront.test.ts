@@ -1,17 +1,14 @@
 import {
+  CloudFrontServiceException,
   CopyDistributionCommand,
   CreateDistributionWithTagsCommand,
   type DistributionConfig,
   GetDistributionCommand,
   GetDistributionConfigCommand,
-  IllegalUpdate,
-  InconsistentQuantities,
-  InvalidArgument,
   InvalidIfMatchVersion,
   ListDistributionsCommand,
   ListTagsForResourceCommand,
   NoSuchDistribution,
-  NoSuchOrigin,
   PreconditionFailed,
   UpdateDistributionCommand,
   UpdateDistributionWithStagingConfigCommand,
@@ -89,7 +86,7 @@ describe("CloudFront UpdateDistribution", () => {
       (c: DistributionConfig) => {
         (c.Origins as { Quantity: number }).Quantity = 2;
       },
-      InconsistentQuantities,
+      "InconsistentQuantities",
       "DistributionConfig.Origins.Quantity",
     ],
     [
@@ -97,7 +94,7 @@ describe("CloudFront UpdateDistribution", () => {
       (c: DistributionConfig) => {
         c.Origins?.Items?.[0]?.CustomOriginConfig?.OriginSslProtocols?.Items?.push("TLSv1.1");
       },
-      InconsistentQuantities,
+      "InconsistentQuantities",
       "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginSslProtocols.Quantity",
     ],
     [
@@ -105,7 +102,7 @@ describe("CloudFront UpdateDistribution", () => {
       (c: DistributionConfig) => {
         c.Aliases = { Quantity: 1 };
       },
-      InconsistentQuantities,
+      "InconsistentQuantities",
       "DistributionConfig.Aliases.Quantity",
     ],
     [
@@ -113,7 +110,7 @@ describe("CloudFront UpdateDistribution", () => {
       (c: DistributionConfig) => {
         c.CallerReference = "another";
       },
-      IllegalUpdate,
+      "IllegalUpdate",
       "CallerReference",
     ],
     [
@@ -121,7 +118,7 @@ describe("CloudFront UpdateDistribution", () => {
       (c: DistributionConfig) => {
         if (c.DefaultCacheBehavior) c.DefaultCacheBehavior.TargetOriginId = "gone";
       },
-      NoSuchOrigin,
+      "NoSuchOrigin",
       "DistributionConfig.DefaultCacheBehavior.TargetOriginId",
     ],
     [
@@ -130,10 +127,10 @@ describe("CloudFront UpdateDistribution", () => {
         const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
         if (custom) custom.OriginProtocolPolicy = "https" as never;
       },
-      InvalidArgument,
-      "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginProtocolPolicy",
+      "MalformedXML",
+      "distributionConfig.origins.items.1.member.customOriginConfig.originProtocolPolicy",
     ],
-  ])("rejects %s, naming the field, and changes nothing", async (_case, edit, errorClass, field) => {
+  ])("rejects %s with %s, naming the field, and changes nothing", async (_case, edit, errorName, field) => {
     // Prepare
     const sandbox = plugged();
     const { config, etag } = await current();
@@ -149,10 +146,92 @@ describe("CloudFront UpdateDistribution", () => {
     );
 
     // Assess
-    expect(error).toBeInstanceOf(errorClass);
+    expect(error).toBeInstanceOf(CloudFrontServiceException);
+    expect(error.name).toBe(errorName);
     expect(error.message).toContain(field);
     expect(sandbox.state()).toEqual(before);
     expect((await current()).etag).toBe(etag);
+  });
+
+  it("accepts a custom origin without OriginSslProtocols, as the API does, and reports none afterwards", async () => {
+    // Prepare: the API reference marks CustomOriginConfig.OriginSslProtocols "Required: No"
+    plugged();
+    const { config, etag } = await current();
+    const custom = config.Origins?.Items?.[0]?.CustomOriginConfig;
+    if (custom) delete custom.OriginSslProtocols;
+
+    // Act
+    const updated = await cloudfront().send(
+      new UpdateDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag, DistributionConfig: config }),
+    );
+    const after = await current();
+
+    // Assess
+    expect(updated.ETag).not.toBe(etag);
+    expect(after.config.Origins?.Items?.[0]?.CustomOriginConfig).toEqual({
+      HTTPPort: 80,
+      HTTPSPort: 443,
+      OriginProtocolPolicy: "https-only",
+      OriginReadTimeout: 60,
+      OriginKeepaliveTimeout: 5,
+    });
+  });
+
+  it.each([
+    [
+      "an HTTPS port CloudFront cannot use",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.HTTPSPort = 1000;
+      },
+      "InvalidArgument",
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig.HTTPSPort: must be a port number: 80, 443 or 1024 to 65535",
+    ],
+    [
+      "an empty OriginSslProtocols",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.OriginSslProtocols = { Quantity: 0, Items: [] };
+      },
+      "InvalidArgument",
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginSslProtocols: must list at least one protocol",
+    ],
+    [
+      "an origin SSL protocol CloudFront does not know",
+      (c: DistributionConfig) => {
+        const custom = c.Origins?.Items?.[0]?.CustomOriginConfig;
+        if (custom) custom.OriginSslProtocols = { Quantity: 1, Items: ["TLSv1.3" as never] };
+      },
+      "MalformedXML",
+      "Value 'TLSv1.3' at 'distributionConfig.origins.items.1.member.customOriginConfig.originSslProtocols.items.1.member' failed to satisfy constraint: Member must satisfy enum value set: [SSLv3, TLSv1, TLSv1.1, TLSv1.2]",
+    ],
+    [
+      "an origin that is custom and S3 at once",
+      (c: DistributionConfig) => {
+        const origin = c.Origins?.Items?.[0];
+        if (origin) origin.S3OriginConfig = { OriginAccessIdentity: "" };
+      },
+      "InvalidArgument",
+      "DistributionConfig.Origins.Items[0]: an origin is one of S3OriginConfig, CustomOriginConfig or VpcOriginConfig, not S3OriginConfig and CustomOriginConfig",
+    ],
+  ])("refuses %s with %s", async (_case, edit, errorName, message) => {
+    // Prepare
+    const sandbox = plugged();
+    const { config, etag } = await current();
+    const before = sandbox.state();
+    edit(config);
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag, DistributionConfig: config }),
+      ),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name: errorName, $metadata: { httpStatusCode: 400 } });
+    expect(error.message).toContain(message);
+    expect(sandbox.state()).toEqual(before);
   });
 
   it("accepts Items left out when Quantity is 0", async () => {
@@ -306,7 +385,8 @@ describe("CloudFront listing, tags and creation", () => {
     const created = await cloudfront().send(
       new CreateDistributionWithTagsCommand({
         DistributionConfigWithTags: {
-          DistributionConfig: { ...config, CallerReference: "second" },
+          // Its own alias: CloudFront gives an alias to one distribution only.
+          DistributionConfig: { ...config, CallerReference: "second", Aliases: { Quantity: 0 } },
           Tags: { Items: [{ Key: "team", Value: "shop" }] },
         },
       }),

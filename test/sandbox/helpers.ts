@@ -96,3 +96,65 @@ export const forwardToShop = {
     TargetGroupStickinessConfig: { Enabled: false },
   },
 };
+
+export const CUSTOM_POLICY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+export const VPC_ORIGIN_ID = "vo_BQwjxxQxjCaBcQLzJUFkDM";
+export const INTERNAL_ALB =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/shop-internal/5d4c3b2a1f0e9d8c";
+
+/** A custom response headers policy as GetResponseHeadersPolicy reports it. */
+export function customPolicy(): Record<string, unknown> {
+  return {
+    Id: CUSTOM_POLICY_ID,
+    ETag: "E3CUSTOMPOLICY1",
+    ResponseHeadersPolicy: {
+      Id: CUSTOM_POLICY_ID,
+      LastModifiedTime: "2026-02-01T10:00:00.000Z",
+      ResponseHeadersPolicyConfig: {
+        Name: "shop-security-headers",
+        Comment: "HSTS for two years",
+        SecurityHeadersConfig: {
+          StrictTransportSecurity: {
+            Override: true,
+            IncludeSubdomains: true,
+            Preload: false,
+            AccessControlMaxAgeSec: 63_072_000,
+          },
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { Override: true, FrameOption: "DENY" },
+        },
+      },
+    },
+  };
+}
+
+/** A VPC origin as GetVpcOrigin reports it: the shop's internal ALB, reached over plain HTTP. */
+export function vpcOrigin(id = VPC_ORIGIN_ID, name = "shop-internal-alb"): Record<string, unknown> {
+  return {
+    ETag: "ETVPDKIKX0DER",
+    VpcOrigin: {
+      Id: id,
+      Arn: `arn:aws:cloudfront::111122223333:vpcorigin/${id}`,
+      Status: "Deployed",
+      CreatedTime: "2026-01-10T08:00:00.000Z",
+      LastModifiedTime: "2026-01-10T08:00:00.000Z",
+      VpcOriginEndpointConfig: {
+        Name: name,
+        Arn: INTERNAL_ALB,
+        HTTPPort: 80,
+        HTTPSPort: 443,
+        OriginProtocolPolicy: "http-only",
+        OriginSslProtocols: { Quantity: 2, Items: ["TLSv1.1", "TLSv1.2"] },
+      },
+    },
+  };
+}
+
+/** shopState() with more CloudFront resources (and other sections) beside the storefront distribution. */
+export function cloudFrontState(
+  cloudfront: Record<string, unknown> = {},
+  more: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const shop = shopState();
+  return { ...shop, ...more, cloudfront: { ...(shop.cloudfront as object), ...cloudfront } };
+}
