@@ -31,6 +31,8 @@ export interface ApprovalRecord {
   reminded?: boolean;
   remindedAt?: string;
   decidedBy?: string;
+  /** true: decidedBy is the caller's AWS identity (CLI); false: a name typed on the page, unverified. */
+  decidedByVerified?: boolean;
   decidedAt?: string;
   decidedVia?: { sourceIp?: string; userAgent?: string; channel: string };
   reason?: string;
@@ -98,6 +100,8 @@ export interface DecisionInput {
   id: string;
   decision: "approved" | "rejected";
   by: string;
+  /** Whether `by` was verified (an AWS identity) or only typed; shown with the name wherever it appears. */
+  byVerified?: boolean;
   reason?: string;
   via: { channel: string; sourceIp?: string; userAgent?: string };
   now: Date;
@@ -131,8 +135,7 @@ export async function decideApproval(
       new UpdateCommand({
         TableName: options.table,
         Key: { id: input.id },
-        UpdateExpression:
-          "SET #status = :decision, decidedBy = :by, decidedAt = :at, decidedVia = :via, reason = :reason",
+        UpdateExpression: `SET #status = :decision, decidedBy = :by, decidedAt = :at, decidedVia = :via, reason = :reason${input.byVerified === undefined ? "" : ", decidedByVerified = :verified"}`,
         ConditionExpression: "#status = :pending AND expiresAt > :at",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
@@ -142,6 +145,7 @@ export async function decideApproval(
           ":via": input.via,
           ":reason": input.reason ?? "",
           ":pending": "pending",
+          ...(input.byVerified === undefined ? {} : { ":verified": input.byVerified }),
         },
       }),
     );
@@ -155,7 +159,13 @@ export async function decideApproval(
     throw error;
   }
   const sfn = clients.sfn(options.stateMachineRegion);
-  const result = { decision: input.decision, by: input.by, at: decidedAt, reason: input.reason ?? null };
+  const result = {
+    decision: input.decision,
+    by: input.by,
+    ...(input.byVerified === undefined ? {} : { byVerified: input.byVerified }),
+    at: decidedAt,
+    reason: input.reason ?? null,
+  };
   if (input.decision === "approved") {
     await sfn.send(new SendTaskSuccessCommand({ taskToken: existing.token, output: JSON.stringify(result) }));
   } else {
@@ -167,7 +177,14 @@ export async function decideApproval(
       }),
     );
   }
-  return { ...existing, status: input.decision, decidedBy: input.by, decidedAt, reason: input.reason };
+  return {
+    ...existing,
+    status: input.decision,
+    decidedBy: input.by,
+    ...(input.byVerified === undefined ? {} : { decidedByVerified: input.byVerified }),
+    decidedAt,
+    reason: input.reason,
+  };
 }
 
 /** The workflow gave up waiting: the record says so, and a late click is told "expired". */
