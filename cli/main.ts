@@ -17,6 +17,8 @@ const program = new Command()
   .exitOverride()
   // Commander's own complaints (a missing argument, an unknown option) follow the one-line rule too.
   .configureOutput({
+    // Help and the version are what was asked for: stdout, which reserveStdout keeps for results.
+    writeOut: (text) => print(text),
     outputError: (text, write) =>
       write(`driftwarden${context.command ? ` ${context.command}` : ""}: ${oneLine(text)} (see --help)\n`),
   })
