@@ -32,6 +32,8 @@ const program = new Command()
 
 /** Ctrl-C ends a command with one line and exit code 2; the demo handles it itself (it is how one quits it). */
 const onInterrupt = () => fail(new InterruptedError("interrupted"), context, debug);
+// Replaces the handler bin/driftwarden.js holds while the command loads.
+process.removeAllListeners("SIGINT");
 process.on("SIGINT", onInterrupt);
 
 program
