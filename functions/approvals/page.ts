@@ -3,6 +3,7 @@ import { timeLeft } from "../lib/duration.js";
 import { humanizeTimes, humanTime } from "../lib/human-time.js";
 import { describeOwner, identifyOwner, sourceFixFor } from "../lib/owner.js";
 import { cleanText, inertJson, quoteUntrusted } from "../lib/untrusted.js";
+import { describeDecider as deciderText } from "../notify/message.js";
 import type { LinkDecision } from "./links.js";
 import type { ApprovalRecord } from "./store.js";
 
@@ -218,16 +219,7 @@ export function messagePage(title: string, paragraphs: string[], details?: strin
 export function describeDecider(
   record: Pick<ApprovalRecord, "decidedBy" | "decidedByVerified" | "decidedVia">,
 ): string {
-  if (!record.decidedBy) return "someone";
-  const how =
-    record.decidedByVerified === true
-      ? "verified AWS identity"
-      : record.decidedByVerified === false
-        ? record.decidedVia?.channel === "web"
-          ? "typed on the approval page, unverified"
-          : `typed at the ${cleanText(record.decidedVia?.channel ?? "prompt", { max: 40 })}, unverified`
-        : undefined;
-  return `${quoteUntrusted(record.decidedBy)}${how ? ` (${how})` : ""}`;
+  return deciderText(record.decidedBy, record.decidedByVerified, record.decidedVia?.channel);
 }
 
 /** "already decided by X: approved at T (via web)", for a reopened link and a replayed POST alike. */

@@ -304,18 +304,26 @@ const outcomeSentence: Record<Outcome, string> = {
   failed: "The fix failed. The resource may be partly changed; check it now.",
 };
 
+/**
+ * `"dana" (typed on the approval page, unverified)`, `"arn:..." (verified AWS
+ * identity)`: who decided, shown as what driftwarden knows of them.
+ */
+export function describeDecider(by: string | undefined, verified?: boolean, channel?: string): string {
+  if (!by) return "someone";
+  const how =
+    verified === true
+      ? "verified AWS identity"
+      : verified === false
+        ? channel === "web" || !channel
+          ? "typed on the approval page, unverified"
+          : `${cleanText(channel, { max: 40 })}, unverified`
+        : undefined;
+  return `${quoteUntrusted(by)}${how ? ` (${how})` : ""}`;
+}
+
 /** `approved by "dana" (typed on the approval page, unverified) at ...`. */
 export function describeDecision(decision: DecisionFacts, timeZone?: string): string {
-  let by = "";
-  if (decision.by) {
-    const how =
-      decision.byVerified === true
-        ? "verified AWS identity"
-        : decision.byVerified === false
-          ? `typed ${decision.channel === "web" || !decision.channel ? "on the approval page" : `at the ${cleanText(decision.channel, { max: 40 })}`}, unverified`
-          : undefined;
-    by = ` by ${quoteUntrusted(decision.by)}${how ? ` (${how})` : ""}`;
-  }
+  const by = decision.by ? ` by ${describeDecider(decision.by, decision.byVerified, decision.channel)}` : "";
   const at = decision.at ? ` at ${humanTime(decision.at, { timeZone })}` : "";
   const reason = decision.reason ? `, reason ${quoteUntrusted(decision.reason, { max: DETAIL })}` : "";
   return `${cleanText(decision.kind, { max: 40 })}${by}${at}${reason}`;
