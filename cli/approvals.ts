@@ -12,7 +12,7 @@ import { now, useClock } from "../functions/lib/clock.js";
 import { ApprovalError, ConfigurationError } from "../functions/lib/errors.js";
 import { humanTime } from "../functions/lib/human-time.js";
 import { identifyOwner } from "../functions/lib/owner.js";
-import { cleanText } from "../functions/lib/untrusted.js";
+import { cleanText, visibleJson } from "../functions/lib/untrusted.js";
 import {
   describeActor,
   describeChange,
@@ -178,7 +178,7 @@ export async function listCommand(
   const records = await listApprovals({ table: target.table, region: target.region }, status);
   // The task token stays server-side: the CLI output is pasted into tickets and chats.
   const shown = records.map(({ token: _token, ...rest }) => rest);
-  if (options.json) return `${JSON.stringify(shown, null, 2)}\n`;
+  if (options.json) return `${visibleJson(shown, 2)}\n`;
   if (shown.length === 0) return `No ${status} approvals in ${target.table} (${target.region}).\n`;
   return `${records.map(formatApproval).join("\n\n")}\n`;
 }

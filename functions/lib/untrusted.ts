@@ -80,16 +80,24 @@ export function quoteUntrusted(value: unknown, options: CleanOptions = {}): stri
 }
 
 /**
- * JSON of a value that holds outsiders' strings (a planned API call):
- * invisible characters escaped as \uXXXX, so the JSON stays exact, one line
- * and readable; host names and URLs defanged, so no string in it is a link.
+ * JSON for machines that a person may still read in a terminal: exactly the
+ * same value, with invisible characters written as \uXXXX escapes so none
+ * can reorder or hide what is shown.
  */
-export function inertJson(value: unknown, space?: number): string {
+export function visibleJson(value: unknown, space?: number): string {
   const json = JSON.stringify(value, null, space) ?? "null";
   // JSON.stringify escapes C0 controls inside strings itself; the line breaks of `space` are its own.
-  const escaped = json.replace(
+  return json.replace(
     INVISIBLE_IN_JSON,
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
   );
-  return defang(escaped);
+}
+
+/**
+ * JSON of a value that holds outsiders' strings (a planned API call), for
+ * people: one line and readable, invisible characters escaped, host names and
+ * URLs defanged so no string in it is a link.
+ */
+export function inertJson(value: unknown, space?: number): string {
+  return defang(visibleJson(value, space));
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cleanText, defang, inertJson, quoteUntrusted } from "../../functions/lib/untrusted.js";
+import { cleanText, defang, inertJson, quoteUntrusted, visibleJson } from "../../functions/lib/untrusted.js";
 
 /** What an outsider can put in a user agent, a session name, a tag or a typed name, and what on-call sees. */
 describe("untrusted text", () => {
@@ -102,5 +102,19 @@ describe("untrusted text", () => {
         },
       ),
     );
+  });
+});
+
+describe("JSON a person may read", () => {
+  it("keeps the value exact and shows invisible characters as escapes", () => {
+    // Prepare
+    const value = { by: "alice\u202Eexe.pdf", url: "https://evil.example/" };
+
+    // Act
+    const json = visibleJson(value);
+
+    // Assess
+    expect(json).toBe('{"by":"alice\\u202eexe.pdf","url":"https://evil.example/"}');
+    expect(JSON.parse(json)).toEqual(value);
   });
 });
