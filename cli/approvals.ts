@@ -6,10 +6,21 @@ import {
   decideApproval,
   listApprovals,
 } from "../functions/approvals/store.js";
+import { findControl } from "../functions/controls/registry.js";
 import { clients, useClientPlugin, useDynamoEndpoint } from "../functions/lib/aws.js";
 import { now, useClock } from "../functions/lib/clock.js";
 import { ApprovalError, ConfigurationError } from "../functions/lib/errors.js";
-import { describeActor, describeChange, resourceLabel } from "../functions/notify/message.js";
+import { humanTime } from "../functions/lib/human-time.js";
+import { identifyOwner } from "../functions/lib/owner.js";
+import { cleanText, visibleJson } from "../functions/lib/untrusted.js";
+import {
+  describeActor,
+  describeChange,
+  describeDecision,
+  ownerLines,
+  resourceLabel,
+} from "../functions/notify/message.js";
+import type { FailureContext } from "./errors.js";
 
 /**
  * On-call decides from a terminal with their own AWS credentials: the caller's
@@ -50,7 +61,17 @@ export function resolveTarget(options: ApprovalTarget, env: NodeJS.ProcessEnv = 
       "which region? Pass --region <region> or set AWS_REGION to the deployment's home region",
     );
   }
+  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(region)) {
+    throw new ConfigurationError(
+      `region "${region}" is not an AWS region such as eu-west-1: check --region or AWS_REGION`,
+    );
+  }
   const local = env.DRIFTWARDEN_LOCAL_ENDPOINT || undefined;
+  if (local && !URL.canParse(local)) {
+    throw new ConfigurationError(
+      `DRIFTWARDEN_LOCAL_ENDPOINT "${local}" is not a URL: use the line \`npm start\` prints, or unset it to use AWS`,
+    );
+  }
   return { table, region, ...(local ? { local } : {}) };
 }
 
@@ -92,8 +113,11 @@ export function connectLocal(endpoint: string): () => void {
   };
 }
 
-function prepare(options: ApprovalTarget, env: NodeJS.ProcessEnv): ResolvedTarget {
+function prepare(options: ApprovalTarget, env: NodeJS.ProcessEnv, context?: FailureContext): ResolvedTarget {
   const target = resolveTarget(options, env);
+  // A failure from here on can name the table, region and endpoint it was about.
+  if (context)
+    Object.assign(context, { table: target.table, region: target.region, localEndpoint: target.local });
   if (target.local) connectLocal(target.local);
   return target;
 }
@@ -105,20 +129,37 @@ export async function callerArn(region: string): Promise<string> {
   return identity.Arn;
 }
 
+/**
+ * One approval as on-call reads it in a terminal. The actor, names and
+ * reasons come from outside driftwarden: they are quoted and cleaned as in
+ * the emails, because a terminal obeys control characters.
+ */
 export function formatApproval(record: ApprovalRecord): string {
+  const control = findControl(record.control)?.metadata;
   const lines = [
-    `${record.id}  ${record.status}  ${record.control}  ${resourceLabel(record.resource)}`,
-    `  resource:     ${record.resource}`,
-    `  what drifted: ${record.finding}`,
+    `${record.id}  ${record.status}  ${cleanText(record.control, { max: 80 })}  ${resourceLabel(record.resource)}`,
+    `  resource:     ${cleanText(record.resource, { max: 300 })}`,
+    `  what drifted: ${cleanText(record.finding, { max: 1000 })}`,
     ...describeActor(record.actor).map((line) => `  ${line}`),
-    ...record.reasons.map((reason) => `  why risky:    ${reason}`),
+    ...record.reasons.map((reason) => `  why risky:    ${cleanText(reason, { max: 1000 })}`),
     ...record.changes.map((change) => `  change:       ${describeChange(change)}`),
-    `  requested:    ${record.createdAt}`,
-    `  expires:      ${record.expiresAt}`,
+    ...(control ? ownerLines(identifyOwner({ actor: record.actor }), control) : [])
+      .filter((line) => line !== "")
+      .map((line) => `  ${line}`),
+    `  requested:    ${humanTime(record.createdAt)}`,
+    `  expires:      ${humanTime(record.expiresAt)}`,
   ];
   if (record.decidedBy) {
+    const decision = describeDecision({
+      kind: record.status,
+      by: record.decidedBy,
+      byVerified: record.decidedByVerified,
+      channel: record.decidedVia?.channel,
+      ...(record.decidedAt ? { at: record.decidedAt } : {}),
+      ...(record.reason ? { reason: record.reason } : {}),
+    });
     lines.push(
-      `  decided:      ${record.status} by ${record.decidedBy} at ${record.decidedAt ?? "?"} via ${record.decidedVia?.channel ?? "?"}`,
+      `  decided:      ${decision} via ${cleanText(record.decidedVia?.channel ?? "?", { max: 40 })}`,
     );
   }
   return lines.join("\n");
@@ -127,16 +168,17 @@ export function formatApproval(record: ApprovalRecord): string {
 export async function listCommand(
   options: ApprovalTarget & { status?: string; json?: boolean },
   env: NodeJS.ProcessEnv = process.env,
+  context?: FailureContext,
 ): Promise<string> {
   const status = (options.status ?? "pending") as ApprovalStatus;
   if (!statuses.includes(status)) {
     throw new ConfigurationError(`--status must be one of ${statuses.join(", ")}, not "${options.status}"`);
   }
-  const target = prepare(options, env);
+  const target = prepare(options, env, context);
   const records = await listApprovals({ table: target.table, region: target.region }, status);
   // The task token stays server-side: the CLI output is pasted into tickets and chats.
   const shown = records.map(({ token: _token, ...rest }) => rest);
-  if (options.json) return `${JSON.stringify(shown, null, 2)}\n`;
+  if (options.json) return `${visibleJson(shown, 2)}\n`;
   if (shown.length === 0) return `No ${status} approvals in ${target.table} (${target.region}).\n`;
   return `${records.map(formatApproval).join("\n\n")}\n`;
 }
@@ -146,8 +188,9 @@ export async function decideCommand(
   decision: "approved" | "rejected",
   options: ApprovalTarget & { reason?: string },
   env: NodeJS.ProcessEnv = process.env,
+  context?: FailureContext,
 ): Promise<string> {
-  const target = prepare(options, env);
+  const target = prepare(options, env, context);
   const by = await callerArn(target.region);
   const record = await decideApproval(
     { table: target.table, region: target.region, stateMachineRegion: target.region },
@@ -158,7 +201,7 @@ export async function decideCommand(
     decision === "approved"
       ? "driftwarden re-checks the resource and applies the fix if it is unchanged (otherwise it re-plans and asks again)."
       : "Nothing will be changed.";
-  return `${decision} ${record.id} (${record.resource}) as ${by}. ${next}\n`;
+  return `${decision} ${record.id} (${cleanText(record.resource, { max: 300 })}) as ${by} (verified AWS identity). ${next}\n`;
 }
 
 const targetHelp = `
@@ -167,24 +210,12 @@ Where: --table or DRIFTWARDEN_APPROVALS_TABLE (the deployed ApprovalsTable name)
 recorded as who decided. Against the local demo, set the variables \`npm start\` prints
 (DRIFTWARDEN_LOCAL_ENDPOINT, DRIFTWARDEN_APPROVALS_TABLE, AWS_REGION).`;
 
-/** Runs a command body, turning "cannot decide" and missing configuration into one line and an exit code. */
-async function run(body: () => Promise<string>, print: (text: string) => void): Promise<void> {
-  try {
-    print(await body());
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`driftwarden: ${error.message}\n`);
-      process.exit(2);
-    }
-    if (error instanceof ApprovalError) {
-      process.stderr.write(`driftwarden: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-export function registerApprovalCommands(program: Command, print: (text: string) => void): void {
+/** Failures propagate to cli/main.ts, which turns them into one line and an exit code (cli/errors.ts). */
+export function registerApprovalCommands(
+  program: Command,
+  print: (text: string) => void,
+  context: FailureContext,
+): void {
   const withTarget = (command: Command) =>
     command
       .option("--table <name>", "approvals table (default: $DRIFTWARDEN_APPROVALS_TABLE)")
@@ -199,7 +230,7 @@ export function registerApprovalCommands(program: Command, print: (text: string)
       .option("--status <status>", `one of ${statuses.join(", ")}`, "pending")
       .option("--json", "print the records as JSON (without task tokens)"),
   ).action(async (options: ApprovalTarget & { status?: string; json?: boolean }) =>
-    run(() => listCommand(options), print),
+    print(await listCommand(options, process.env, context)),
   );
 
   withTarget(
@@ -208,7 +239,7 @@ export function registerApprovalCommands(program: Command, print: (text: string)
       .description("Approve a pending fix; you are recorded as the approver")
       .argument("<id>", "approval id (from the email or `driftwarden approvals list`)"),
   ).action(async (id: string, options: ApprovalTarget) =>
-    run(() => decideCommand(id, "approved", options), print),
+    print(await decideCommand(id, "approved", options, process.env, context)),
   );
 
   withTarget(
@@ -218,6 +249,6 @@ export function registerApprovalCommands(program: Command, print: (text: string)
       .argument("<id>", "approval id (from the email or `driftwarden approvals list`)")
       .requiredOption("--reason <text>", "why (kept in the audit record and the notification)"),
   ).action(async (id: string, options: ApprovalTarget & { reason: string }) =>
-    run(() => decideCommand(id, "rejected", options), print),
+    print(await decideCommand(id, "rejected", options, process.env, context)),
   );
 }

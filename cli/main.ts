@@ -1,7 +1,11 @@
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { type FailureContext, fail, InterruptedError, oneLine } from "./errors.js";
 import { reserveStdout } from "./output.js";
 
 const print = reserveStdout();
+// Read before parsing: a failure while parsing still honours it.
+const debug = process.argv.includes("--debug");
+const context: FailureContext = { command: "" };
 
 const program = new Command()
   .name("driftwarden")
@@ -9,30 +13,50 @@ const program = new Command()
     "Keeps production hardening in place on AWS: detect drift, fix it (or ask on-call), notify, audit.",
   )
   .version("0.1.0")
-  .exitOverride();
+  .option("--debug", "print the stack of an error (for reporting a bug)")
+  .exitOverride()
+  // Commander's own complaints (a missing argument, an unknown option) follow the one-line rule too.
+  .configureOutput({
+    // Help and the version are what was asked for: stdout, which reserveStdout keeps for results.
+    writeOut: (text) => print(text),
+    outputError: (text, write) =>
+      write(`driftwarden${context.command ? ` ${context.command}` : ""}: ${oneLine(text)} (see --help)\n`),
+  })
+  .hook("preAction", (_program, action) => {
+    const names: string[] = [];
+    for (let command: Command | null = action; command?.parent; command = command.parent) {
+      names.unshift(command.name());
+    }
+    context.command = names.join(" ");
+  });
+
+/** Ctrl-C ends a command with one line and exit code 2; the demo handles it itself (it is how one quits it). */
+const onInterrupt = () => fail(new InterruptedError("interrupted"), context, debug);
+// Replaces the handler bin/driftwarden.js holds while the command loads.
+process.removeAllListeners("SIGINT");
+process.on("SIGINT", onInterrupt);
 
 program
   .command("simulate")
   .description(
     "Run a scenario file through the real pipeline against the local sandbox account; prints the JSON report",
   )
-  .argument("<file>", "scenario JSON file")
-  .action(async (file: string) => {
+  .argument("<file>", "scenario file (JSON or JSONC: comments and trailing commas allowed), or - for stdin")
+  .option(
+    "--approval-url <url>",
+    "base URL of the approval page the emails link to (default: the local page `driftwarden demo` serves)",
+  )
+  .action(async (file: string, options: { approvalUrl?: string }) => {
     const { loadScenario } = await import("../local/scenario.js");
     const { simulate } = await import("../local/simulate.js");
     const { ScenarioError } = await import("../functions/lib/errors.js");
-    let scenario: Awaited<ReturnType<typeof loadScenario>>;
-    try {
-      scenario = await loadScenario(file);
-    } catch (error) {
-      if (error instanceof ScenarioError) {
-        // One line, whatever the message quotes (a JSON parse error quotes the file's text).
-        process.stderr.write(`driftwarden simulate: ${error.message.replace(/\s*[\r\n]+\s*/g, " ")}\n`);
-        process.exit(2);
-      }
-      throw error;
+    if (options.approvalUrl !== undefined && !URL.canParse(options.approvalUrl)) {
+      throw new ScenarioError(
+        `--approval-url: "${options.approvalUrl}" is not a URL such as https://approvals.example.com/`,
+      );
     }
-    const report = await simulate(scenario);
+    const scenario = await loadScenario(file);
+    const report = await simulate(scenario, { approvalUrl: options.approvalUrl });
     print(`${JSON.stringify(report, null, 2)}\n`);
   });
 
@@ -45,17 +69,16 @@ program
   .action(async (options: { scripted?: boolean }) => {
     const { runDemo } = await import("../local/demo.js");
     const interactive = !options.scripted && Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    if (interactive) process.off("SIGINT", onInterrupt);
     await runDemo({ interactive, print });
   });
 
 // Loaded after reserveStdout, like every other part of the pipeline the commands use.
 const { registerApprovalCommands } = await import("./approvals.js");
-registerApprovalCommands(program, print);
+registerApprovalCommands(program, print, context);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  process.stderr.write(`driftwarden: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+  fail(error, context, debug);
 }

@@ -21,6 +21,7 @@ export type FunctionUrlHandler = (event: FunctionUrlEvent, context: Context) => 
 export interface ApprovalServerOptions {
   handler?: FunctionUrlHandler;
   host?: string;
+  /** Preferred port; when it is taken, a free one is used (the returned `url` says which). */
   port?: number;
   /** Where a handler failure is reported (the browser only sees a 502, as from a function URL). */
   onError?: (error: unknown) => void;
@@ -31,6 +32,14 @@ export interface ApprovalServer {
   url: string;
   close(): Promise<void>;
 }
+
+/**
+ * Where `driftwarden demo` serves the approval page when the port is free;
+ * `simulate` signs its emails' links for this address, so a report shows
+ * links as a deployment's emails do.
+ */
+export const LOCAL_APPROVAL_PORT = 4780;
+export const LOCAL_APPROVAL_URL = `http://127.0.0.1:${LOCAL_APPROVAL_PORT}/`;
 
 // Function URLs refuse request payloads above 6 MB.
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -162,10 +171,21 @@ export async function startApprovalServer(options: ApprovalServerOptions = {}): 
       res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  try {
+    await listen(options.port ?? 0);
+  } catch (error) {
+    // The preferred port is taken (another demo, another program): any free port serves as well.
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || !options.port) throw error;
+    await listen(0);
+  }
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}/`,

@@ -1,11 +1,16 @@
-import { createInterface } from "node:readline/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { approvalLinks } from "../functions/approvals/links.js";
-import { type ApprovalRecord, getApproval } from "../functions/approvals/store.js";
+import { describeDecider } from "../functions/approvals/page.js";
+import { type ApprovalRecord, decideApproval, getApproval } from "../functions/approvals/store.js";
 import { parseConfig } from "../functions/lib/config.js";
-import { startApprovalServer } from "./approval-server.js";
+import { quoteUntrusted } from "../functions/lib/untrusted.js";
+import { LOCAL_APPROVAL_PORT, startApprovalServer } from "./approval-server.js";
 import { demoAccount, demoState, forwardTo, intranet, shop } from "./demo-account.js";
+import { type DemoTerminal, openTerminal, QuitError } from "./demo-terminal.js";
 import { localCliEnvironment, startRuntimeEndpoints } from "./endpoints.js";
+import { routeLogsToFile } from "./log-file.js";
 import { LocalRuntime, type RoutedEvent } from "./runtime.js";
 import { assumedRole, iamUser } from "./sandbox/identity.js";
 import type { StepObserver } from "./stepfunctions.js";
@@ -14,8 +19,9 @@ import type { StepObserver } from "./stepfunctions.js";
  * `npm start`: the enforcement loop, live, on the sandbox account. It makes the
  * production incidents happen (a redirect put back to `forward`; a new HTTP-only
  * listener that cannot be redirected safely) and shows what driftwarden sees
- * and does. On-call decides at the prompt; without a terminal, decisions are
- * scripted so the same demo runs in CI.
+ * and does. On-call decides at the prompt, on the approval page or with the
+ * CLI; the page and the CLI endpoint stay up until the person quits. Without
+ * a terminal, decisions are scripted and the demo ends, so it runs in CI.
  */
 export interface DemoOptions {
   interactive: boolean;
@@ -80,6 +86,56 @@ async function decidedElsewhere(
   }
 }
 
+/** Without a terminal nobody decides; the record says so instead of naming someone. */
+const scriptedDecider = "nobody: scripted, no terminal attached";
+
+interface Decision {
+  decision: "approved" | "rejected";
+  by: string;
+  reason?: string;
+}
+
+/**
+ * Whichever decides first wins: the terminal prompt, the browser page or the
+ * CLI. Undefined when the browser or the CLI won.
+ */
+async function askOnCall(
+  terminal: DemoTerminal,
+  runtime: LocalRuntime,
+  pending: ApprovalRecord,
+  line: (text?: string) => void,
+): Promise<Decision | undefined> {
+  const decider = await terminal.decider();
+  line(
+    `   Deciding here records you as ${quoteUntrusted(decider.name)} (from ${decider.source}; unverified).`,
+  );
+  const elsewhere = new AbortController();
+  const stopPolling = new AbortController();
+  const watcher = decidedElsewhere(runtime, pending.id, stopPolling.signal).then((record) => {
+    elsewhere.abort();
+    return record;
+  });
+  watcher.catch(() => undefined);
+  try {
+    const answer = await terminal.decision(
+      "   Approve this fix here? [y]es / [n]o (q quits): ",
+      elsewhere.signal,
+    );
+    if (answer === "approve") return { decision: "approved", by: decider.name };
+    return { decision: "rejected", by: decider.name, reason: await terminal.reason(elsewhere.signal) };
+  } catch (error) {
+    if (!elsewhere.signal.aborted || error instanceof QuitError) throw error;
+    const record = await watcher;
+    line();
+    line(
+      `   decided ${record.status} by ${describeDecider(record)} (via ${record.decidedVia?.channel ?? "?"})`,
+    );
+    return undefined;
+  } finally {
+    stopPolling.abort();
+  }
+}
+
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { print } = options;
   const line = (text = "") => print(`${text}\n`);
@@ -109,33 +165,45 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
   };
 
-  // The approval page is served before the runtime starts: the links it signs name the page's address.
-  const approvalServer = await startApprovalServer();
-  const runtime = await LocalRuntime.start({
-    ...demoAccount,
-    config: parseConfig({ homeRegion: demoAccount.region }),
-    state: demoState as never,
-    observer,
-    onEvent,
-    approvalUrl: approvalServer.url,
-  }).catch(async (error: unknown) => {
-    await approvalServer.close();
-    throw error;
-  });
-  // STS answers the CLI as this on-call person, so `driftwarden approve` records them as the approver.
-  const oncall = assumedRole(`arn:aws:iam::${demoAccount.account}:role/OnCall`, "oncall-dana");
-  const endpoints = await startRuntimeEndpoints(runtime, oncall).catch(async (error: unknown) => {
-    await runtime.close();
-    await approvalServer.close();
-    throw error;
-  });
-  const rl = options.interactive
-    ? createInterface({ input: process.stdin, output: process.stderr })
+  // In a terminal the pipeline's JSON log lines go to a file: they would cut through the prompt.
+  const logs = options.interactive
+    ? routeLogsToFile(join(tmpdir(), `driftwarden-demo-${process.pid}.log`))
     : undefined;
+  const terminal = options.interactive ? openTerminal(print) : undefined;
+  const cleanups: (() => Promise<void> | void)[] = [];
   try {
+    // The approval page is served before the runtime starts: the links it signs name the page's address.
+    const approvalServer = await startApprovalServer({
+      port: LOCAL_APPROVAL_PORT,
+      ...(logs
+        ? {
+            onError: (error: unknown) =>
+              logs.write(`approval page: ${String((error as Error).stack ?? error)}`),
+          }
+        : {}),
+    });
+    cleanups.push(() => approvalServer.close());
+    const runtime = await LocalRuntime.start({
+      ...demoAccount,
+      config: parseConfig({ homeRegion: demoAccount.region }),
+      state: demoState as never,
+      observer,
+      onEvent,
+      approvalUrl: approvalServer.url,
+    });
+    cleanups.push(() => runtime.close());
+    // STS answers the CLI as this on-call person, so `driftwarden approve` records them as the approver.
+    const oncall = assumedRole(`arn:aws:iam::${demoAccount.account}:role/OnCall`, "oncall-dana");
+    const endpoints = await startRuntimeEndpoints(runtime, oncall);
+    cleanups.push(() => endpoints.close());
+    const cliEnvironment = Object.entries(localCliEnvironment(runtime, endpoints))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+
     line("driftwarden demo: a sandbox account with two Application Load Balancers");
     line("  shop-prod: HTTP :80 redirects to HTTPS :443 (hardened)");
     line("  intranet:  no listeners yet, and no HTTPS certificate");
+    if (logs) line(`  (the pipeline's log lines go to ${logs.path}; q or Ctrl-C quits at any time)`);
     line();
 
     line("1) alice (via the console) puts shop-prod's HTTP listener back to `forward`");
@@ -150,6 +218,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       alice,
     );
     line();
+    if (terminal?.quit.aborted) throw new QuitError("quit");
 
     line("2) a deploy script (deploy-bot) adds an HTTP listener to intranet, forwarding plain HTTP");
     const bot = iamUser(demoAccount.account, "deploy-bot", {
@@ -167,7 +236,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       },
       bot,
     );
+    if (terminal?.quit.aborted) throw new QuitError("quit");
     const [pending] = await runtime.pendingApprovals();
+    let decided: Decision | undefined;
     if (pending) {
       line();
       line(`   Approval ${pending.id} for ${pending.resource}`);
@@ -177,76 +248,102 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       const links = approvalLinks(runtime.resources, pending.id, new Date(pending.expiresAt));
       line(`   Open in a browser to review and approve: ${links.approveUrl}`);
       line(`   (or to reject: ${links.rejectUrl})`);
-      let decision: "approve" | "reject" | undefined = options.scriptedDecision ?? "approve";
-      if (rl) {
+      if (terminal) {
         line("   Or from another terminal, with the real CLI against this demo's local AWS endpoints:");
-        const env = Object.entries(localCliEnvironment(runtime, endpoints)).map(([k, v]) => `${k}=${v}`);
-        line(`     export ${env.join(" ")}`);
+        line(`     export ${cliEnvironment}`);
         line(`     npx driftwarden approvals list && npx driftwarden approve ${pending.id}`);
-        // Whichever decides first wins: the terminal prompt, the browser page or the CLI.
-        const stop = new AbortController();
-        const prompt = rl
-          .question("   Approve this fix here? [y]es / [n]o: ", { signal: stop.signal })
-          .then((answer) => ({ answer }));
-        const elsewhere = decidedElsewhere(runtime, pending.id, stop.signal).then((record) => ({ record }));
-        const first = await Promise.race([prompt, elsewhere]);
-        stop.abort();
-        await Promise.allSettled([prompt, elsewhere]);
-        if ("record" in first) {
-          line();
-          line(
-            `   decided ${first.record.status} by ${first.record.decidedBy} (via ${first.record.decidedVia?.channel ?? "?"})`,
-          );
-          decision = undefined;
-        } else {
-          decision = first.answer.trim().toLowerCase().startsWith("y") ? "approve" : "reject";
-        }
+        decided = await askOnCall(terminal, runtime, pending, line);
       } else {
-        line(`   (no terminal attached: scripted decision "${decision}")`);
+        const scripted = options.scriptedDecision ?? "approve";
+        line(`   (no terminal attached: scripted decision "${scripted}")`);
+        decided =
+          scripted === "approve"
+            ? { decision: "approved", by: scriptedDecider }
+            : {
+                decision: "rejected",
+                by: scriptedDecider,
+                reason: "scripted rejection: no terminal attached",
+              };
       }
-      try {
-        if (decision === "approve")
-          await runtime.decide("approved", "oncall@example.com", {
-            id: pending.id,
-            channel: "demo terminal",
-          });
-        else if (decision === "reject")
-          await runtime.decide("rejected", "oncall@example.com", {
-            id: pending.id,
-            reason: "not now",
-            channel: "demo terminal",
-          });
-      } catch (error) {
-        // The browser or the CLI may have won the race in the instant after the prompt was answered.
-        const store = { table: runtime.resources.approvalsTable, region: runtime.resources.region };
-        const latest = await getApproval(store, pending.id);
-        if (!latest || latest.status === "pending") throw error;
-        line(
-          `   already decided: ${latest.status} by ${latest.decidedBy} (via ${latest.decidedVia?.channel ?? "?"})`,
-        );
-      }
+      if (decided) await record(runtime, pending, decided, terminal ? "demo terminal" : "demo script", line);
       await runtime.settle();
     }
     line();
+    await summary(runtime, line);
 
-    const report = await runtime.report("driftwarden demo");
-    line("Summary");
-    for (const execution of report.executions) {
-      line(`  ${execution.control} ${execution.resource}`);
-      line(
-        `    outcome: ${execution.outcome}, caused by ${execution.actor ?? "unknown"} (${execution.trigger})`,
-      );
+    if (terminal) {
+      line();
+      line("The approval page and the CLI endpoint stay up until you quit:");
+      line(`  approval page: ${approvalServer.url}`);
+      line(`  export ${cliEnvironment}`);
+      line("  npx driftwarden approvals list --status approved");
+      line("Type q and Enter (or press Ctrl-C) to quit.");
+      await terminal.untilQuit();
+      line("demo stopped.");
     }
-    line(`  changes driftwarden made: ${report.calls.map((c) => c.action).join(", ") || "none"}`);
-    line(`  emails sent to on-call: ${report.notifications.length}`);
-    for (const n of report.notifications) line(`    - ${n.subject}`);
-    line(
-      `  audit records: ${report.audit.length}; events ignored: ${report.ignored.map((i) => i.reason).join(", ")}`,
-    );
+  } catch (error) {
+    if (!(error instanceof QuitError)) throw error;
+    line();
+    line("demo stopped (nothing of this run is kept).");
   } finally {
-    rl?.close();
-    await endpoints.close();
-    await runtime.close();
-    await approvalServer.close();
+    terminal?.close();
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await logs?.restore();
   }
+}
+
+/** The terminal's decision, recorded as the page records one: the name as typed, unverified. */
+async function record(
+  runtime: LocalRuntime,
+  pending: ApprovalRecord,
+  decided: Decision,
+  channel: string,
+  line: (text?: string) => void,
+): Promise<void> {
+  const store = { table: runtime.resources.approvalsTable, region: runtime.resources.region };
+  try {
+    await decideApproval(
+      { ...store, stateMachineRegion: runtime.resources.region },
+      {
+        id: pending.id,
+        decision: decided.decision,
+        by: decided.by,
+        verified: false,
+        ...(decided.reason ? { reason: decided.reason } : {}),
+        via: { channel },
+        now: runtime.clock.now(),
+      },
+    );
+  } catch (error) {
+    // The browser or the CLI may have won the race in the instant after the prompt was answered.
+    const latest = await getApproval(store, pending.id);
+    if (!latest || latest.status === "pending") throw error;
+    line(
+      `   already decided: ${latest.status} by ${describeDecider(latest)} (via ${latest.decidedVia?.channel ?? "?"})`,
+    );
+  }
+}
+
+async function summary(runtime: LocalRuntime, line: (text?: string) => void): Promise<void> {
+  const report = await runtime.report("driftwarden demo");
+  const store = { table: runtime.resources.approvalsTable, region: runtime.resources.region };
+  line("Summary");
+  for (const execution of report.executions) {
+    line(`  ${execution.control} ${execution.resource}`);
+    line(
+      `    outcome: ${execution.outcome}, caused by ${execution.actor ?? "unknown"} (${execution.trigger})`,
+    );
+  }
+  for (const approval of report.approvals) {
+    const full = await getApproval(store, approval.id);
+    if (!full?.decidedBy) continue;
+    const reason = full.reason ? `, reason ${quoteUntrusted(full.reason)}` : "";
+    line(`  approval ${approval.id}: ${full.status} by ${describeDecider(full)}${reason}`);
+  }
+  line(`  changes driftwarden made: ${report.calls.map((c) => c.action).join(", ") || "none"}`);
+  line(`  emails sent to on-call: ${report.notifications.length}`);
+  for (const n of report.notifications) line(`    - ${n.subject}`);
+  line(
+    `  audit records: ${report.audit.length}; events ignored: ${report.ignored.map((i) => i.reason).join(", ")}`,
+  );
 }

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import jsonc, { type ParseError } from "jsonc-parser";
 import { z } from "zod";
 import { configSchema, type DriftwardenConfig } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
@@ -159,21 +160,51 @@ export function parseScenario(raw: unknown): Scenario {
   return { ...parsed.data, config: config.data, steps };
 }
 
-export async function loadScenario(file: string): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
+/** Line and column (from 1) of a character offset, as an editor shows them. */
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+/**
+ * Scenario text as JSONC (JSON with comments and trailing commas, as the
+ * README writes its example): the first syntax error is named with its
+ * line and column.
+ */
+export function parseScenarioText(text: string, name: string): unknown {
+  const errors: ParseError[] = [];
+  // A byte-order mark (some editors write one) is not part of the document.
+  const source = text.replace(/^\uFEFF/, "");
+  const raw = jsonc.parse(source, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const { line, column } = position(source, first.offset);
     throw new ScenarioError(
-      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `${name}: not valid JSON (${jsonc.printParseErrorCode(first.error)} at line ${line}, column ${column})`,
     );
   }
-  let raw: unknown;
+  return raw;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a scenario file, or standard input when `file` is `-`. */
+export async function loadScenario(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<Scenario> {
+  const name = file === "-" ? "stdin" : file;
+  let text: string;
   try {
-    // A byte-order mark (some editors write one) is not part of the document.
-    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+    text = file === "-" ? await readAll(stdin) : await readFile(file, "utf8");
   } catch (error) {
-    throw new ScenarioError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new ScenarioError(
+      `${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
-  return parseScenario(raw);
+  return parseScenario(parseScenarioText(text, name));
 }

@@ -1,8 +1,13 @@
+import { LOCAL_APPROVAL_URL } from "./approval-server.js";
 import { LocalRuntime, type Report, type RuntimeOptions } from "./runtime.js";
 import type { Scenario } from "./scenario.js";
 
-/** Optional hooks for tests and tools; the report does not depend on them. */
-export type SimulateOptions = Pick<RuntimeOptions, "observer" | "onEvent">;
+/**
+ * Optional hooks for tests and tools; the report does not depend on them.
+ * `approvalUrl` is the base of the links approval emails carry: by default the
+ * local approval page `driftwarden demo` serves, since a simulation serves none.
+ */
+export type SimulateOptions = Pick<RuntimeOptions, "observer" | "onEvent" | "approvalUrl">;
 
 /** Runs a scenario through the real pipeline on the sandbox and returns the report. */
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<Report> {
@@ -14,6 +19,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     state: scenario.state,
     observer: options.observer,
     onEvent: options.onEvent,
+    approvalUrl: options.approvalUrl ?? LOCAL_APPROVAL_URL,
   });
   try {
     for (const [index, step] of scenario.steps.entries()) {

@@ -20,6 +20,12 @@ describe("npm start without a terminal", () => {
       expect(output).toContain("risk: approval - the redirect would take the site down");
       expect(output).toMatch(/Open in a browser to review and approve: http:\/\/127\.0\.0\.1:\d+\/\?id=/);
       expect(output).toContain(`scripted decision "${decision}"`);
+      // Nobody is made up as the decider.
+      expect(output).toMatch(
+        new RegExp(
+          `approval \\w+: ${decision === "approve" ? "approved" : "rejected"} by "nobody: scripted, no terminal attached" \\(demo script, unverified\\)`,
+        ),
+      );
       expect(output).toContain(
         "outcome: fixed, caused by arn:aws:sts::111122223333:assumed-role/Admin/alice",
       );

@@ -2,9 +2,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { findControl } from "../controls/registry.js";
 import { now } from "../lib/clock.js";
 import { ApprovalError } from "../lib/errors.js";
+import { humanTime } from "../lib/human-time.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { type DriftwardenResources, resources } from "../lib/resources.js";
+import { cleanText } from "../lib/untrusted.js";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "./csrf.js";
 import { type LinkDecision, signLink, verifyLink } from "./links.js";
 import {
@@ -12,6 +14,7 @@ import {
   approvalFormPage,
   type ControlLabel,
   decisionSummary,
+  describeDecider,
   escapeHtml,
   type LinkParams,
   MAX_NAME_LENGTH,
@@ -52,7 +55,12 @@ function controlLabel(id: string): ControlLabel {
   const metadata = findControl(id)?.metadata;
   // A record written by a newer deployment still renders, with the id only.
   if (!metadata) return { id };
-  return { id, title: metadata.title, securityHubIds: metadata.securityHubIds };
+  return {
+    id,
+    title: metadata.title,
+    securityHubIds: metadata.securityHubIds,
+    ...(metadata.sourceFix ? { sourceFix: metadata.sourceFix } : {}),
+  };
 }
 
 function linkUrl(
@@ -162,7 +170,7 @@ function expired(record: ApprovalRecord): FunctionUrlResult {
   return respond(
     410,
     messagePage("Approval expired", [
-      `This request for ${record.resource} expired at ${record.expiresAt}, before anyone decided.`,
+      `This request for ${cleanText(record.resource, { max: 300 })} expired at ${humanTime(record.expiresAt)}, before anyone decided.`,
       "Nothing was changed and the drift remains; on-call was told. If the resource is still out of its hardened state, the next event or sweep asks again.",
     ]),
   );
@@ -299,7 +307,10 @@ async function decide(
     200,
     messagePage(
       decision === "approved" ? "Approved" : "Rejected",
-      [`${decision === "approved" ? "Approved" : "Rejected"} by ${by} at ${at.toISOString()}.`, next],
+      [
+        `${decision === "approved" ? "Approved" : "Rejected"} by ${describeDecider({ decidedBy: by, decidedByVerified: false, decidedVia: { channel: "web" } })} at ${humanTime(at)}.`,
+        next,
+      ],
       `<h2>The request</h2>\n${approvalDetails(record, controlLabel(record.control), at)}`,
     ),
   );

@@ -32,12 +32,20 @@ export function verifyLink(
   return { ok: true, decision: params.decision, expires };
 }
 
+/**
+ * Where on-call decides: the signed links, and the table and region the CLI
+ * needs (`driftwarden approve` reads them from its environment), so an email
+ * can name them.
+ */
 export function approvalLinks(
-  res: Pick<DriftwardenResources, "approvalUrl" | "signingKey">,
+  res: Pick<DriftwardenResources, "approvalUrl" | "signingKey"> &
+    Partial<Pick<DriftwardenResources, "approvalsTable" | "region">>,
   id: string,
   expiresAt: Date,
-): { approveUrl?: string; rejectUrl?: string } {
-  if (!res.approvalUrl || !res.signingKey) return {};
+): { approveUrl?: string; rejectUrl?: string; cli?: { table: string; region: string } } {
+  const cli =
+    res.approvalsTable && res.region ? { cli: { table: res.approvalsTable, region: res.region } } : {};
+  if (!res.approvalUrl || !res.signingKey) return cli;
   const expires = Math.floor(expiresAt.getTime() / 1000);
   const link = (decision: LinkDecision) => {
     const url = new URL(res.approvalUrl as string);
@@ -47,5 +55,5 @@ export function approvalLinks(
     url.searchParams.set("sig", signLink(res.signingKey as string, id, decision, expires));
     return url.toString();
   };
-  return { approveUrl: link("approve"), rejectUrl: link("reject") };
+  return { approveUrl: link("approve"), rejectUrl: link("reject"), ...cli };
 }

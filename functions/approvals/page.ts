@@ -1,5 +1,9 @@
-import type { Actor, Change } from "../controls/types.js";
+import type { Actor, Change, SourceFix } from "../controls/types.js";
 import { timeLeft } from "../lib/duration.js";
+import { humanizeTimes, humanTime } from "../lib/human-time.js";
+import { describeOwner, identifyOwner, sourceFixFor } from "../lib/owner.js";
+import { cleanText, inertJson, quoteUntrusted } from "../lib/untrusted.js";
+import { describeDecider as deciderText } from "../notify/message.js";
 import type { LinkDecision } from "./links.js";
 import type { ApprovalRecord } from "./store.js";
 
@@ -7,7 +11,9 @@ import type { ApprovalRecord } from "./store.js";
  * The approval pages: plain HTML, no JavaScript, readable on a phone. Every
  * value that came from an event, a resource or a person goes through
  * `escapeHtml`, because CloudTrail fields (user agents, ARNs, rule values)
- * are written by whoever made the call.
+ * are written by whoever made the call; and through `untrusted.ts` first, so
+ * that it reads as quoted data (no line breaks, no bidi tricks, no live URLs)
+ * and never as the page's own words.
  */
 
 const entities: Record<string, string> = {
@@ -37,6 +43,8 @@ export interface ControlLabel {
   id: string;
   title?: string;
   securityHubIds?: string[];
+  /** Shown with the resource's owner, when one is known. */
+  sourceFix?: SourceFix;
 }
 
 const style = `
@@ -84,12 +92,16 @@ function actorLines(actor: Actor | null): string {
   if (!actor) {
     return "<dd>unknown: found by the scheduled sweep or AWS Config, without a CloudTrail record</dd>";
   }
-  const rows = [`<dd>${escapeHtml(actor.arn)} (${escapeHtml(actor.type)})</dd>`];
-  if (actor.sourceIp) rows.push(`<dd>Source IP: ${escapeHtml(actor.sourceIp)}</dd>`);
-  if (actor.userAgent) rows.push(`<dd>User agent: ${escapeHtml(actor.userAgent)}</dd>`);
+  const rows = [
+    `<dd>${escapeHtml(quoteUntrusted(actor.arn))} (${escapeHtml(cleanText(actor.type, { max: 40 }))})</dd>`,
+  ];
+  if (actor.sourceIp)
+    rows.push(`<dd>Source IP: ${escapeHtml(quoteUntrusted(actor.sourceIp, { max: 80 }))}</dd>`);
+  if (actor.userAgent)
+    rows.push(`<dd>User agent: ${escapeHtml(quoteUntrusted(actor.userAgent, { max: 400 }))}</dd>`);
   if (actor.eventName) {
-    const at = actor.eventTime ? ` at ${escapeHtml(actor.eventTime)}` : "";
-    rows.push(`<dd>API call: ${escapeHtml(actor.eventName)}${at}</dd>`);
+    const at = actor.eventTime ? ` at ${escapeHtml(humanTime(actor.eventTime))}` : "";
+    rows.push(`<dd>API call: ${escapeHtml(cleanText(actor.eventName, { max: 80 }))}${at}</dd>`);
   }
   return rows.join("\n");
 }
@@ -99,9 +111,25 @@ function changeBlocks(changes: Change[]): string {
   return changes
     .map(
       (change) =>
-        `<dd><strong>${escapeHtml(change.service)}:${escapeHtml(change.action)}</strong><pre>${escapeHtml(JSON.stringify(change.input, null, 2))}</pre></dd>`,
+        `<dd><strong>${escapeHtml(cleanText(change.service, { max: 20 }))}:${escapeHtml(cleanText(change.action, { max: 60 }))}</strong><pre>${escapeHtml(inertJson(change.input, 2))}</pre></dd>`,
     )
     .join("\n");
+}
+
+/** Who manages the resource, worked out from who changed it, and how its source keeps the setting. */
+function ownerRows(record: ApprovalRecord, control: ControlLabel): string {
+  // The request step saw the resource's tags; older records only have the actor to go by.
+  const owner = record.owner ?? identifyOwner({ actor: record.actor });
+  if (!owner) return "";
+  const fix = sourceFixFor(owner, control.sourceFix);
+  return `<dt>Owner</dt><dd>${escapeHtml(describeOwner(owner))}: its next deploy puts the drift back unless its source keeps the setting.</dd>${
+    fix ? `\n<dt>Fix at the source</dt><dd><pre>${escapeHtml(fix)}</pre></dd>` : ""
+  }`;
+}
+
+/** A time as on-call reads it, with the exact instant for the browser. */
+function timeElement(iso: string): string {
+  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(humanTime(iso))}</time>`;
 }
 
 /** The facts on-call needs to decide, the same ones the email states. */
@@ -111,18 +139,20 @@ export function approvalDetails(record: ApprovalRecord, control: ControlLabel, n
     control.securityHubIds?.length ? ` (${control.securityHubIds.join(", ")})` : "",
     control.title ? `: ${control.title}` : "",
   ].join("");
+  const clean = (text: string) => escapeHtml(cleanText(humanizeTimes(text), { max: 1000 }));
   return `<dl>
 <dt>Control</dt><dd>${escapeHtml(controlText)}</dd>
-<dt>Resource</dt><dd>${escapeHtml(record.resource)}</dd>
-<dt>Account / region</dt><dd>${escapeHtml(record.account)} / ${escapeHtml(record.region)}</dd>
-<dt>What drifted</dt><dd>${escapeHtml(record.finding)}</dd>
+<dt>Resource</dt><dd>${escapeHtml(cleanText(record.resource, { max: 300 }))}</dd>
+<dt>Account / region</dt><dd>${escapeHtml(cleanText(record.account, { max: 20 }))} / ${escapeHtml(cleanText(record.region, { max: 30 }))}</dd>
+<dt>What drifted</dt><dd>${clean(record.finding)}</dd>
 <dt>Who caused it</dt>
 ${actorLines(record.actor)}
+${ownerRows(record, control)}
 <dt>Why a person must decide</dt>
-<dd><ul>${record.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join("")}</ul></dd>
+<dd><ul>${record.reasons.map((reason) => `<li>${clean(reason)}</li>`).join("")}</ul></dd>
 <dt>The exact change</dt>
 ${changeBlocks(record.changes)}
-<dt>Expires</dt><dd>${escapeHtml(record.expiresAt)} (in ${escapeHtml(timeLeft(record.expiresAt, now))})</dd>
+<dt>Expires</dt><dd>${timeElement(record.expiresAt)} (in ${escapeHtml(timeLeft(record.expiresAt, now))})</dd>
 <dt>Approval id</dt><dd>${escapeHtml(record.id)}</dd>
 </dl>`;
 }
@@ -163,7 +193,7 @@ ${hidden("decision", link.decision)}
 ${hidden("expires", link.expires)}
 ${hidden("sig", link.sig)}
 ${hidden("csrf", page.csrf)}
-<label for="by">Your name or email (recorded as the decider)</label>
+<label for="by">Your name or email (recorded as typed: the page cannot verify it)</label>
 <input type="text" id="by" name="by" required maxlength="${MAX_NAME_LENGTH}" autocomplete="email" value="${escapeHtml(page.by ?? "")}">
 ${
   approving
@@ -175,7 +205,7 @@ ${
 <button type="submit" class="${approving ? "approve" : "reject"}">${verb} this fix</button>
 </form>
 ${other}`;
-  return layout(`${verb} fix for ${page.record.resource}`, body);
+  return layout(`${verb} fix for ${cleanText(page.record.resource, { max: 300 })}`, body);
 }
 
 /** A page that only says what happened (decided, refused, expired, unknown). */
@@ -186,9 +216,16 @@ export function messagePage(title: string, paragraphs: string[], details?: strin
   );
 }
 
+/** `"dana" (typed on the approval page, unverified)`: who decided, shown as what they are. */
+export function describeDecider(
+  record: Pick<ApprovalRecord, "decidedBy" | "decidedByVerified" | "decidedVia">,
+): string {
+  return deciderText(record.decidedBy, record.decidedByVerified, record.decidedVia?.channel);
+}
+
 /** "already decided by X: approved at T (via web)", for a reopened link and a replayed POST alike. */
 export function decisionSummary(record: ApprovalRecord): string {
-  const at = record.decidedAt ? ` at ${record.decidedAt}` : "";
-  const via = record.decidedVia?.channel ? ` (via ${record.decidedVia.channel})` : "";
-  return `already decided by ${record.decidedBy ?? "someone"}: ${record.status}${at}${via}`;
+  const at = record.decidedAt ? ` at ${humanTime(record.decidedAt)}` : "";
+  const via = record.decidedVia?.channel ? ` (via ${cleanText(record.decidedVia.channel, { max: 40 })})` : "";
+  return `already decided by ${describeDecider(record)}: ${record.status}${at}${via}`;
 }

@@ -7,15 +7,21 @@ import { timeLeft } from "../lib/duration.js";
 import { ApprovalError } from "../lib/errors.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
+import { identifyOwner } from "../lib/owner.js";
 import { resources } from "../lib/resources.js";
+import { cleanText } from "../lib/untrusted.js";
 import {
+  type ApprovalFacts,
   approvalLines,
   changeLines,
   driftLines,
   type Notification,
+  ownerLines,
   resourceLabel,
   riskLines,
   sanitizeSubject,
+  shortenArns,
+  summarizeChange,
 } from "../notify/message.js";
 import { publishOnce } from "../notify/once.js";
 import { publishNotification } from "../notify/publish.js";
@@ -47,31 +53,42 @@ export function needsReminder(record: ApprovalRecord, at: Date): boolean {
   );
 }
 
-function metadataOf(id: string): Pick<ControlMetadata, "id" | "title" | "securityHubIds" | "severity"> {
+function metadataOf(
+  id: string,
+): Pick<ControlMetadata, "id" | "title" | "securityHubIds" | "severity" | "sourceFix"> {
   // A record from a newer deployment still gets its reminder, named by id.
   return catalogEntry(id)?.metadata ?? { id, title: id, securityHubIds: [], severity: "HIGH" };
 }
 
 export function buildReminder(
   record: ApprovalRecord,
-  links: { approveUrl?: string; rejectUrl?: string },
+  links: Pick<ApprovalFacts, "approveUrl" | "rejectUrl" | "pageUrl" | "cli">,
   at: Date,
 ): Notification {
   const control = metadataOf(record.control);
   const left = timeLeft(record.expiresAt, at);
+  const label = resourceLabel(record.resource);
   const subject = sanitizeSubject(
-    `[driftwarden] APPROVAL REMINDER: ${resourceLabel(record.resource)} expires in ${left} (${[control.securityHubIds[0], record.region].filter(Boolean).join(", ")})`,
+    `[driftwarden] APPROVAL REMINDER: ${label} expires in ${left} (${[control.securityHubIds[0], record.region].filter(Boolean).join(", ")})`,
   );
   const lines = [
-    `APPROVAL REMINDER: ${control.title}`,
+    `APPROVAL REMINDER: approve or reject the fix for ${label}; the request expires in ${left}.`,
+    ...approvalLines({ id: record.id, expiresAt: record.expiresAt, ...links }),
     "",
-    `A fix is still waiting for on-call and expires in ${left} (at ${record.expiresAt}). Nothing has been changed yet; if nobody decides, the drift stays and the request ends as approval-expired.`,
+    `Why: ${cleanText(shortenArns(record.reasons.join("; ") || record.finding), { max: 200 })}`,
+    ...(record.changes.length > 0
+      ? [
+          `Change: ${cleanText(record.changes.map(summarizeChange).join("; "), { max: 200 })} (proposed, not made)`,
+        ]
+      : []),
+    ...ownerLines(identifyOwner({ actor: record.actor }), control),
     "",
-    `Control: ${control.id}${control.securityHubIds.length ? ` (${control.securityHubIds.join(", ")}, severity ${control.severity})` : ""}`,
+    "Details",
+    "A fix is still waiting for on-call. Nothing has been changed yet; if nobody decides, the drift stays and the request ends as approval-expired.",
+    `Control: ${control.id}${control.securityHubIds.length ? ` (${control.securityHubIds.join(", ")}, severity ${control.severity})` : ""}: ${control.title}`,
     ...driftLines(record),
     ...changeLines(record.changes, false),
     ...riskLines(record.reasons),
-    ...approvalLines({ id: record.id, expiresAt: record.expiresAt, ...links }),
     "",
     `Execution: ${record.executionId}`,
   ];

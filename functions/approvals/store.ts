@@ -5,6 +5,7 @@ import { rejectedError } from "../../workflows/remediation.js";
 import type { Actor, Change } from "../controls/types.js";
 import { clients } from "../lib/aws.js";
 import { ApprovalDeliveryError, ApprovalError, errorName } from "../lib/errors.js";
+import type { Owner } from "../lib/owner.js";
 import { approvalsTable } from "../lib/tables.js";
 
 /**
@@ -43,6 +44,8 @@ export interface ApprovalRecord {
   account: string;
   region: string;
   actor: Actor | null;
+  /** Who manages the resource (from its tags) or which tool changed it, when known. */
+  owner?: Owner;
   finding: string;
   reasons: string[];
   /** The calls that wait for on-call (a safe part of the fix may already have been made). */

@@ -5,6 +5,7 @@ import type { Actor, Change } from "../controls/types.js";
 import { clients } from "../lib/aws.js";
 import { stableJson } from "../lib/digest.js";
 import { ConcurrentModificationError } from "../lib/errors.js";
+import type { Owner } from "../lib/owner.js";
 import { auditTable } from "../lib/tables.js";
 import type { Outcome, TriggerSource } from "../workflow/types.js";
 
@@ -31,6 +32,8 @@ export interface Decision {
   verified?: boolean;
   at?: string;
   reason?: string;
+  /** Where a person decided: web (the approval page), cli, demo. */
+  channel?: string;
 }
 
 /** What an execution states at one moment: an approval request (`awaiting-approval#<round>`) or its outcome. */
@@ -57,7 +60,7 @@ export interface AuditFacts {
   outcome: Outcome;
   error?: { name: string; message: string };
   /** Who owns the resource's configuration, and the fix at the source (when known). */
-  owner?: { kind: string; name: string } | null;
+  owner?: Owner | null;
   notes?: string[];
   at: string;
 }

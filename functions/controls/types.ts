@@ -51,6 +51,23 @@ export interface ControlMetadata {
   readActions: string[];
   /** IAM actions the fixer needs: exactly what the remediator role is granted. */
   fixActions: string[];
+  /**
+   * How the resource's own source keeps this control's setting, so the next
+   * deploy does not put the drift back: shown to on-call when an owner is known.
+   */
+  sourceFix?: SourceFix;
+}
+
+/** The same setting in each tool that may own the resource; plain text, a snippet per tool. */
+export interface SourceFix {
+  /** The template property (AWS::... resource and property path, with a YAML snippet). */
+  cloudFormation: string;
+  /** The Terraform resource argument (Pulumi's AWS provider takes the same arguments in camelCase). */
+  terraform: string;
+  /** The CDK construct call. */
+  cdk: string;
+  /** The `.ebextensions` option setting or resource override; says so when Elastic Beanstalk cannot own the resource. */
+  elasticBeanstalk: string;
 }
 
 /** Who made the change that triggered the check (from CloudTrail). */

@@ -6,6 +6,7 @@ import { clients } from "../lib/aws.js";
 import { now } from "../lib/clock.js";
 import { approvalTimeoutSeconds, type ControlMode, controlConfig } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
+import { identifyOwner, type Owner } from "../lib/owner.js";
 import { resources } from "../lib/resources.js";
 import { controlContext } from "./context.js";
 import { type ActiveExemption, exemptionFor } from "./exemptions.js";
@@ -53,6 +54,8 @@ export interface DecidedBy {
   verified: boolean;
   at: string;
   reason?: string;
+  /** Where the decision was made: web, cli, demo... */
+  channel?: string;
   approvalId: string;
 }
 
@@ -88,6 +91,8 @@ export interface Evaluation {
   decided?: DecidedBy;
   /** Who keeps reverting the fix (suspended). */
   fixedBy?: string[];
+  /** Who manages the resource's configuration (a stack, an environment) or which tool changed it. */
+  owner?: Owner;
 }
 
 export interface EvaluatePayload {
@@ -141,6 +146,7 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
     return { ...base, status: "gone", message, tags: {}, decision: "compliant", reason: message };
   }
   const tags = control.tags(snapshot);
+  const owner = identifyOwner({ tags, actor: input.actor });
   const finding = control.detect(snapshot, settings);
   const outside = outOfScope(tags, scope);
   if (outside) {
@@ -148,7 +154,14 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
     return { ...base, status: "not-applicable", message, tags, decision: "compliant", reason: message };
   }
   const stateBefore = control.ownedState(snapshot);
-  const checked = { ...base, status: finding.status, message: finding.message, tags, stateBefore };
+  const checked = {
+    ...base,
+    status: finding.status,
+    message: finding.message,
+    tags,
+    stateBefore,
+    ...(owner ? { owner } : {}),
+  };
   if (finding.status !== "non-compliant") {
     return { ...checked, decision: "compliant", reason: finding.message };
   }
@@ -189,7 +202,14 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
       at,
     );
     if (fixes.length >= res.config.flapping.maxFixes) {
-      const who = [...new Set(fixes.map((fix) => fix.owner ?? fix.actor ?? "unknown"))];
+      // The owner (a stack, an environment, a tool) is what to fix; the identity is what CloudTrail shows.
+      const who = [
+        ...new Set(
+          fixes.map((fix) =>
+            fix.owner ? `${fix.owner}${fix.actor ? ` as ${fix.actor}` : ""}` : (fix.actor ?? "unknown"),
+          ),
+        ),
+      ];
       return {
         ...checked,
         notes,
@@ -318,6 +338,7 @@ function decidedBy(record: ApprovalRecord): DecidedBy | undefined {
     verified: record.decidedByVerified === true,
     at: record.decidedAt ?? "",
     ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.decidedVia?.channel ? { channel: record.decidedVia.channel } : {}),
     approvalId: record.id,
   };
 }

@@ -18,8 +18,9 @@ import { clients } from "../lib/aws.js";
 import { now } from "../lib/clock.js";
 import { controlConfig } from "../lib/config.js";
 import { metrics } from "../lib/observability.js";
+import { describeOwner } from "../lib/owner.js";
 import { resources } from "../lib/resources.js";
-import { buildNotification } from "../notify/message.js";
+import { buildNotification, type DecisionFacts } from "../notify/message.js";
 import { publishOnce } from "../notify/once.js";
 import { applyRound, reconcileRound } from "./apply.js";
 import { controlContext } from "./context.js";
@@ -76,6 +77,7 @@ export async function requestApproval(
     account: payload.input.account,
     region: payload.input.region,
     actor: payload.input.actor,
+    ...(evaluation.owner ? { owner: evaluation.owner } : {}),
     finding: evaluation.message,
     reasons: evaluation.reasons,
     changes: evaluation.ask,
@@ -114,6 +116,7 @@ export async function requestApproval(
           : { made: false, calls: evaluation.ask },
       decision: { kind: "pending" },
       notes: evaluation.notes,
+      owner: evaluation.owner ?? null,
     }),
   );
   const links = approvalLinks(res, approval.id, expiresAt);
@@ -129,6 +132,7 @@ export async function requestApproval(
     executionId: payload.executionId,
     approval: { id: approval.id, expiresAt: expiresAt.toISOString(), ...links },
     notes: [...madeSoFarNotes(payload), ...evaluation.notes],
+    owner: evaluation.owner ?? null,
   });
   await publishOnce(res, `${payload.executionName}#approval#${approval.id}`, notification, now());
   await markNotified(store, approval.id, now());
@@ -226,11 +230,21 @@ function decisionOf(state: WorkflowState): Decision {
       verified: decided.verified,
       at: decided.at,
       ...(decided.reason ? { reason: decided.reason } : {}),
+      ...(decided.channel ? { channel: decided.channel } : {}),
     };
   }
   if (state.outcome === "approval-expired") return { kind: "expired" };
   if ((state.applied?.calls.length ?? 0) > 0) return { kind: "automatic" };
   return { kind: "none" };
+}
+
+/** The decision as on-call reads it: who, and whether that identity was verified or only typed. */
+function decisionFacts(state: WorkflowState): DecisionFacts {
+  const { verified, ...decision } = decisionOf(state);
+  return {
+    ...decision,
+    ...(verified === undefined ? {} : { byVerified: verified }),
+  };
 }
 
 function changesOf(state: WorkflowState): AuditFacts["change"] {
@@ -257,6 +271,7 @@ function outcomeFacts(payload: StepPayload & { outcome: Outcome; state: Workflow
     change: changesOf(state),
     decision: decisionOf(state),
     notes: notesOf(payload.outcome, state),
+    owner: state.evaluation?.owner ?? null,
     ...(error ? { error } : {}),
   });
 }
@@ -289,6 +304,8 @@ export async function audit(
         resource: payload.input.resource,
         execution: payload.executionName,
         actor: payload.input.actor?.arn ?? null,
+        // A suspension names who keeps reverting the fix: the stack or environment, when one owns it.
+        owner: payload.state.evaluation?.owner ? describeOwner(payload.state.evaluation.owner) : null,
       },
       res.config,
       now(),
@@ -349,8 +366,9 @@ export async function notify(
     changes: change.calls,
     changesMade: change.made,
     riskReasons: state.evaluation?.reasons ?? [],
-    decision: decisionOf(state),
+    decision: decisionFacts(state),
     error: errorOf(state),
+    owner: state.evaluation?.owner ?? null,
     auditId: payload.executionName,
     executionId: payload.executionId,
     notes,

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { humanTime } from "../../functions/lib/human-time.js";
 import { type Harness, outcomes, startHarness } from "./support.js";
 
 /**
@@ -68,16 +69,18 @@ describe("approving from a browser", () => {
       "alb-http-to-https-redirect (ELB.1)",
       harness.approval.resource,
       "arn:aws:sts::111122223333:assumed-role/Admin/carol",
-      "Source IP: 203.0.113.24",
-      "User agent: AWS Internal",
+      'Source IP: "203.0.113.24"',
+      'User agent: "AWS Internal"',
       "load balancer intranet has no HTTPS listener",
       "elbv2:ModifyListener",
       '"Protocol": "HTTPS"',
-      harness.approval.expiresAt,
+      humanTime(harness.approval.expiresAt),
     ]) {
       expect(details ?? "").toContain(fact);
     }
-    expect(confirmation ?? "").toContain("Approved by dana@example.com");
+    expect(confirmation ?? "").toContain(
+      'Approved by "dana@example[.]com" (typed on the approval page, unverified)',
+    );
     expect(await harness.record()).toMatchObject({
       status: "approved",
       decidedBy: "dana@example.com",

@@ -107,7 +107,7 @@ describe("approval CLI against the local runtime", () => {
     // Assess
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${harness.approval.id}  pending  alb-http-to-https-redirect`);
-    expect(listed.stdout).toContain("Source IP: 203.0.113.24");
+    expect(listed.stdout).toContain('Source IP: "203.0.113.24"');
     expect(listed.stdout).toContain("why risky:");
     expect(listed.stdout).not.toContain(harness.approval.token);
   });
@@ -125,6 +125,7 @@ describe("approval CLI against the local runtime", () => {
     expect(await harness.record()).toMatchObject({
       status: "approved",
       decidedBy: oncall.arn,
+      decidedByVerified: true,
       decidedAt: "2026-03-01T09:00:10.000Z",
       decidedVia: { channel: "cli" },
     });
@@ -135,8 +136,10 @@ describe("approval CLI against the local runtime", () => {
       kind: "approved",
       by: oncall.arn,
     });
-    expect(again.code).toBe(1);
+    // Deciding twice is an expected failure: one line, exit code 2.
+    expect(again.code).toBe(2);
     expect(again.stderr).toContain(`already approved by ${oncall.arn}`);
+    expect(again.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("rejects with a reason; nothing is changed", async () => {

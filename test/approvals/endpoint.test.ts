@@ -77,8 +77,8 @@ describe("GET: the approval page", () => {
       "ELB.1",
       harness.approval.resource.replace(/\//g, "/"),
       "arn:aws:sts::111122223333:assumed-role/Admin/carol",
-      "Source IP: 203.0.113.24",
-      "User agent: AWS Internal",
+      "Source IP: &quot;203.0.113.24&quot;",
+      "User agent: &quot;AWS Internal&quot;",
       "API call: CreateListener",
       "no HTTPS listener",
       "elbv2:ModifyListener",
@@ -123,7 +123,10 @@ describe("GET: the approval page", () => {
     // Assess
     expect(page.status).toBe(200);
     expect(page.html).not.toMatch(/<script|<b onmouseover/i);
-    expect(page.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b onmouseover=1&gt;");
+    // Quoted as data (inner quotes escaped), then HTML-escaped.
+    expect(page.html).toContain(
+      "User agent: &quot;&lt;script&gt;alert(\\&quot;x\\&quot;)&lt;/script&gt;&lt;b onmouseover=1&gt;&quot;",
+    );
   });
 });
 
@@ -199,11 +202,14 @@ describe("POST: deciding", () => {
 
     // Assess
     expect(result.status).toBe(200);
-    expect(result.html).toContain("Approved by dana@example.com");
+    expect(result.html).toContain(
+      "Approved by &quot;dana@example[.]com&quot; (typed on the approval page, unverified)",
+    );
     const record = await harness.record();
     expect(record).toMatchObject({
       status: "approved",
       decidedBy: "dana@example.com",
+      decidedByVerified: false,
       decidedAt: "2026-03-01T09:00:10.000Z",
       decidedVia: { channel: "web", sourceIp: "127.0.0.1", userAgent: browserUserAgent },
     });
@@ -251,8 +257,9 @@ describe("POST: deciding", () => {
 
     // Assess
     expect(replayed.status).toBe(409);
-    expect(replayed.html).toContain("already decided by dana@example.com: approved");
-    expect(reopened.html).toContain("already decided by dana@example.com");
+    const decider = "&quot;dana@example[.]com&quot; (typed on the approval page, unverified)";
+    expect(replayed.html).toContain(`already decided by ${decider}: approved`);
+    expect(reopened.html).toContain(`already decided by ${decider}`);
     expect(reopened.status).toBe(409);
     expect(reopened.html).not.toContain('<form method="post">');
     expect(await harness.record()).toMatchObject({ status: "approved", decidedBy: "dana@example.com" });

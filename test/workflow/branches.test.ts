@@ -101,9 +101,9 @@ describe("remediation workflow branches", () => {
     expect(shopDefaultAction(report)).toBe("redirect");
     expect(report.audit).toMatchObject([{ outcome: "fixed", decision: { kind: "automatic" } }]);
     expect(report.notifications[0]?.message).toContain(
-      "Changed by: arn:aws:sts::111122223333:assumed-role/Admin/alice",
+      'Changed by: "arn:aws:sts::111122223333:assumed-role/Admin/alice"',
     );
-    expect(report.notifications[0]?.message).toContain("Source IP: 203.0.113.24");
+    expect(report.notifications[0]?.message).toContain('Source IP: "203.0.113.24"');
     expect(report.notifications[0]?.message).toContain(`Audit id: ${report.executions[0]?.id}`);
   });
 

@@ -37,6 +37,28 @@ export const metadata: ControlMetadata = {
     "cloudfront:ListTagsForResource",
   ],
   fixActions: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
+  sourceFix: {
+    cloudFormation: `Each custom origin of the AWS::CloudFront::Distribution (DistributionConfig.Origins[].CustomOriginConfig):
+  CustomOriginConfig:
+    OriginProtocolPolicy: https-only
+    OriginSSLProtocols: [TLSv1.2]`,
+    terraform: `Each origin of the aws_cloudfront_distribution:
+  origin {
+    custom_origin_config {
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+      http_port              = 80
+      https_port             = 443
+    }
+  }`,
+    cdk: `Each HTTP origin (aws-cdk-lib/aws-cloudfront-origins; LoadBalancerV2Origin takes the same props):
+  new origins.HttpOrigin("app.example.com", {
+    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+  });`,
+    elasticBeanstalk:
+      "Elastic Beanstalk does not create CloudFront distributions: an environment behind CloudFront is its origin, not its owner. Fix the stack or tool that created the distribution.",
+  },
 };
 
 /** The control has no settings beside mode and scope. */
