@@ -13,6 +13,8 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { type ElbArn, elbTypeOfFlavor, listenerArnOfRule, parseElbArn } from "./arn.js";
 import { modeled, validationError } from "./errors.js";
+import { hash, type IdSource } from "./ids.js";
+import { copy, isRecord, type Json } from "./json.js";
 import {
   type Attribute,
   attributeChanges,
@@ -20,8 +22,6 @@ import {
   type LoadBalancerType,
   modifiedFirst,
 } from "./lb-attributes.js";
-import { hash, type IdSource } from "./ids.js";
-import { copy, isRecord, type Json } from "./json.js";
 import { type CallContext, InputReader, type SandboxService, unsupported } from "./service.js";
 import { API_DEFAULT_SSL_POLICY, findSslPolicy, SSL_POLICIES } from "./ssl-policies.js";
 import { elbActionTypes, elbProtocols, type SandboxState, type StateTag } from "./state.js";
@@ -495,7 +495,11 @@ export class Elbv2Service implements SandboxService {
         ? validateActions(actions, "Actions", String(listener.Protocol), type, region)
         : rule.Actions,
     };
-    refuseRedirectLoops(updated.Actions as Json[], String(listener.Protocol), listener.Port as number | undefined);
+    refuseRedirectLoops(
+      updated.Actions as Json[],
+      String(listener.Protocol),
+      listener.Port as number | undefined,
+    );
     this.rules.set(ruleArn, copy(updated));
     return { Rules: [ruleOutput(updated)] };
   }

@@ -62,7 +62,10 @@ const CATALOG: ReadonlyMap<string, AttributeSpec> = new Map([
   ["routing.http.drop_invalid_header_fields.enabled", spec(ALB, fixed("false"), bool)],
   ["routing.http.xff_client_port.enabled", spec(ALB, fixed("false"), bool)],
   ["routing.http.preserve_host_header.enabled", spec(ALB, fixed("false"), bool)],
-  ["routing.http.xff_header_processing.mode", spec(ALB, fixed("append"), oneOf("append", "preserve", "remove"))],
+  [
+    "routing.http.xff_header_processing.mode",
+    spec(ALB, fixed("append"), oneOf("append", "preserve", "remove")),
+  ],
   [
     "load_balancing.cross_zone.enabled",
     // Always on for an ALB ("can't be changed"); off by default for NLB and GWLB.
@@ -123,7 +126,11 @@ export function defaultAttributes(type: LoadBalancerType, scheme: string): Attri
 }
 
 /** The stored overrides laid over the defaults, in AWS's order (unknown stored keys last). */
-export function effectiveAttributes(type: LoadBalancerType, scheme: string, stored: Attribute[]): Attribute[] {
+export function effectiveAttributes(
+  type: LoadBalancerType,
+  scheme: string,
+  stored: Attribute[],
+): Attribute[] {
   const merged = new Map(defaultAttributes(type, scheme).map((a) => [a.Key, a.Value]));
   for (const a of stored) merged.set(a.Key, a.Value);
   return [...merged].map(([Key, Value]) => ({ Key, Value }));
@@ -187,7 +194,10 @@ export function attributeChanges(
     }
     const reason = known.refuse(value, now.get(key) ?? "", type);
     if (reason) {
-      throw validationError("elbv2", `Load balancer attribute '${key}' value '${value}' is not valid: ${reason}`);
+      throw validationError(
+        "elbv2",
+        `Load balancer attribute '${key}' value '${value}' is not valid: ${reason}`,
+      );
     }
     return { Key: key, Value: value };
   });

@@ -53,7 +53,8 @@ const noSha1 = (c: Cipher) => !c.endsWith("-SHA");
 const aead = (c: Cipher) => c.includes("-GCM-");
 
 /** The shared list narrowed, keeping its order. */
-const only = (...keep: ((c: Cipher) => boolean)[]): string[] => CLASSIC.filter((c) => keep.every((k) => k(c)));
+const only = (...keep: ((c: Cipher) => boolean)[]): string[] =>
+  CLASSIC.filter((c) => keep.every((k) => k(c)));
 
 const ALL_CLASSIC = only();
 /** ECDHE ciphers with SHA-2 MACs (the "-1-2" TLS 1.3 policies, FS-1-2-Res-2019-08). */
