@@ -963,7 +963,7 @@ function normalizeRedirect(action: Json, path: string): Json {
  * as the listener's) and the original host, path and query. Its wording is
  * AWS's (kubernetes-sigs/aws-load-balancer-controller#1752).
  */
-export function refuseRedirectLoops(actions: Json[], protocol: string, port: number | undefined): void {
+function refuseRedirectLoops(actions: Json[], protocol: string, port: number | undefined): void {
   for (const action of actions) {
     const config = action.RedirectConfig;
     if (action.Type !== "redirect" || !isRecord(config)) continue;
