@@ -295,7 +295,7 @@ export class LocalRuntime {
   }
 
   async call(
-    service: "elbv2" | "cloudfront",
+    service: "elbv2" | "cloudfront" | "wafv2",
     action: string,
     input: Record<string, unknown>,
     who = this.person(),
@@ -305,7 +305,7 @@ export class LocalRuntime {
 
   /** A person changes the account and CloudTrail reports it, as happens in AWS (the demo's drift). */
   async change(
-    service: "elbv2" | "cloudfront",
+    service: "elbv2" | "cloudfront" | "wafv2",
     action: string,
     input: Record<string, unknown>,
     who: SandboxIdentity,
@@ -489,7 +489,7 @@ export class LocalRuntime {
         .filter(
           (m) =>
             m.identity.sessionIssuerArn === remediatorRole &&
-            (m.service === "elbv2" || m.service === "cloudfront"),
+            (m.service === "elbv2" || m.service === "cloudfront" || m.service === "wafv2"),
         )
         .map((m) => ({
           service: m.service as Change["service"],

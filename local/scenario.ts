@@ -28,7 +28,7 @@ const isoDuration = z.string().refine(
 const stepSchemas = {
   call: z.object({
     call: z.object({
-      service: z.enum(["elbv2", "cloudfront"]),
+      service: z.enum(["elbv2", "cloudfront", "wafv2"]),
       action: z.string().regex(/^[A-Z][A-Za-z]+$/, "must be an API action name such as ModifyListener"),
       input: z.record(z.string(), z.unknown()).default({}),
     }),

@@ -159,7 +159,7 @@ describe.each(files)("contract over %s", (file) => {
       );
     }
     for (const call of report.calls) {
-      expect(["elbv2", "cloudfront"], "calls list only changes to protected resources").toContain(
+      expect(["elbv2", "cloudfront", "wafv2"], "calls list only changes to protected resources").toContain(
         call.service,
       );
       expect(call.action).toMatch(/^[A-Z][A-Za-z]+$/);

@@ -20,6 +20,7 @@ import type { CallContext, SandboxService } from "./service.js";
 import { type Publication, SnsService } from "./sns.js";
 import { type OriginProbeStatus, parseSandboxState, type SandboxState } from "./state.js";
 import { StsService } from "./sts.js";
+import { WafV2Service } from "./wafv2.js";
 
 export const DEFAULT_ACCOUNT = "111122223333";
 export const DEFAULT_REGION = "eu-west-1";
@@ -80,6 +81,7 @@ export class SandboxAccount {
   private readonly elbv2: Elbv2Service;
   private readonly cloudfront: CloudFrontService;
   private readonly sns: SnsService;
+  private readonly wafv2: WafV2Service;
   private readonly services: Record<string, SandboxService>;
   private readonly handlers = new Map<string, ServiceHandler>();
   private readonly throttles = new Map<string, number>();
@@ -107,16 +109,20 @@ export class SandboxAccount {
       this.ids,
       options.cloudFrontDeployMs,
       {
-        // Until the WAFv2 stand-in answers this, the scenario's web ACLs (its schema is WAFv2's, read loosely).
-        webAclExists: (arn) =>
-          [(state.wafv2 as { webAcls?: unknown } | undefined)?.webAcls ?? []]
-            .flat()
-            .some((acl) => (acl as { ARN?: unknown } | null)?.ARN === arn),
+        // Asked at call time, after the WAFv2 stand-in below exists: CloudFront takes global web ACLs only.
+        webAclExists: (arn) => this.wafv2.isGlobalWebAcl(arn),
         certificates: state.acm?.certificates,
       },
     );
     this.sns = new SnsService(this.account, this.ids);
-    this.services = { elbv2: this.elbv2, cloudfront: this.cloudfront, sns: this.sns, sts: new StsService() };
+    this.wafv2 = new WafV2Service(state.wafv2, this.account, this.elbv2);
+    this.services = {
+      elbv2: this.elbv2,
+      cloudfront: this.cloudfront,
+      sns: this.sns,
+      sts: new StsService(),
+      wafv2: this.wafv2,
+    };
     this.origins = { ...state.origins };
     this.acm = state.acm;
     this.probe = async ({ host, port }) => {
@@ -129,6 +135,11 @@ export class SandboxAccount {
   /** Every SNS publication, in order. */
   get published(): readonly Publication[] {
     return this.sns.published;
+  }
+
+  /** Whether `arn` names an existing global (CLOUDFRONT-scope) web ACL, the only kind a distribution may name. */
+  isGlobalWebAcl(arn: string): boolean {
+    return this.wafv2.isGlobalWebAcl(arn);
   }
 
   /** A session of the remediator role: the identity the pipeline's own calls are made (and echoed) as. */
@@ -322,6 +333,7 @@ export class SandboxAccount {
       elbv2: this.elbv2.snapshot(),
       cloudfront: this.cloudfront.snapshot(),
       ...(this.acm ? { acm: this.acm } : {}),
+      wafv2: this.wafv2.snapshot(),
       origins: { ...this.origins },
     };
   }

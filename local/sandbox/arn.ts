@@ -106,3 +106,34 @@ export function parseAcmCertificateArn(arn: unknown): { region: string; account:
   const match = ACM_CERTIFICATE_ARN.exec(arn);
   return match ? { region: match[1] as string, account: match[2] as string } : undefined;
 }
+
+export type WebAclScope = "REGIONAL" | "CLOUDFRONT";
+
+export interface WebAclArn {
+  region: string;
+  account: string;
+  /** `regional/...` ARNs are REGIONAL; `global/...` ones (always us-east-1) are CLOUDFRONT. */
+  scope: WebAclScope;
+  name: string;
+  id: string;
+}
+
+const WEB_ACL_ARN =
+  /^arn:aws[a-z-]*:wafv2:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):(regional|global)\/webacl\/([\w-]{1,128})\/([\w-]{1,36})$/;
+
+/** arn:aws:wafv2:<region>:<account>:regional|global/webacl/<name>/<id> */
+export function parseWebAclArn(arn: unknown): WebAclArn | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = WEB_ACL_ARN.exec(arn);
+  if (!match) return undefined;
+  const [, region, account, scope, name, id] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (scope === "global" && region !== "us-east-1") return undefined;
+  return { region, account, scope: scope === "global" ? "CLOUDFRONT" : "REGIONAL", name, id };
+}

@@ -6,7 +6,7 @@ import { isRecord, type Json } from "./json.js";
 export interface Mutation {
   /** 1-based position among the account's mutations (failed calls count among theirs). */
   seq: number;
-  service: "elbv2" | "cloudfront";
+  service: "elbv2" | "cloudfront" | "wafv2";
   action: string;
   input: Json;
   output: Json;
@@ -43,6 +43,12 @@ const SOURCES = {
     eventSource: "cloudfront.amazonaws.com",
     apiVersion: "2020_05_31",
     host: () => "cloudfront.amazonaws.com",
+  },
+  wafv2: {
+    source: "aws.wafv2",
+    eventSource: "wafv2.amazonaws.com",
+    apiVersion: "2019-07-29",
+    host: (region: string) => `wafv2.${region}.amazonaws.com`,
   },
 } as const;
 

@@ -15,7 +15,15 @@ import { type ElbArn, elbTypeOfFlavor, listenerArnOfRule, parseElbArn } from "./
 import { modeled, validationError } from "./errors.js";
 import { hash, type IdSource } from "./ids.js";
 import { copy, isRecord, type Json } from "./json.js";
+import {
+  type Attribute,
+  attributeChanges,
+  effectiveAttributes,
+  type LoadBalancerType,
+  modifiedFirst,
+} from "./lb-attributes.js";
 import { type CallContext, InputReader, type SandboxService, unsupported } from "./service.js";
+import { API_DEFAULT_SSL_POLICY, findSslPolicy, SSL_POLICIES } from "./ssl-policies.js";
 import { elbActionTypes, elbProtocols, type SandboxState, type StateTag } from "./state.js";
 
 /**
@@ -26,9 +34,7 @@ import { elbActionTypes, elbProtocols, type SandboxState, type StateTag } from "
  * anything changes.
  */
 type Tag = StateTag;
-type Attribute = { Key: string; Value: string };
 
-const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const TERMINAL = new Set(["forward", "redirect", "fixed-response"]);
 const AUTHENTICATING = new Set(["authenticate-oidc", "authenticate-cognito", "jwt-validation"]);
 const PROTOCOLS_BY_TYPE: Record<string, readonly string[]> = {
@@ -45,37 +51,6 @@ const CONDITION_FIELDS: Record<string, string> = {
   "source-ip": "SourceIpConfig",
 };
 const MAX_TAGS = 50;
-
-const DEFAULT_ATTRIBUTES: Record<string, Record<string, string>> = {
-  application: {
-    "access_logs.s3.enabled": "false",
-    "access_logs.s3.bucket": "",
-    "access_logs.s3.prefix": "",
-    "connection_logs.s3.enabled": "false",
-    "connection_logs.s3.bucket": "",
-    "connection_logs.s3.prefix": "",
-    "client_keep_alive.seconds": "3600",
-    "deletion_protection.enabled": "false",
-    "idle_timeout.timeout_seconds": "60",
-    "routing.http.desync_mitigation_mode": "defensive",
-    "routing.http.drop_invalid_header_fields.enabled": "false",
-    "routing.http.preserve_host_header.enabled": "false",
-    "routing.http.x_amzn_tls_version_and_cipher_suite.enabled": "false",
-    "routing.http.xff_client_port.enabled": "false",
-    "routing.http.xff_header_processing.mode": "append",
-    "routing.http2.enabled": "true",
-    "waf.fail_open.enabled": "false",
-  },
-  network: {
-    "access_logs.s3.enabled": "false",
-    "access_logs.s3.bucket": "",
-    "access_logs.s3.prefix": "",
-    "deletion_protection.enabled": "false",
-    "dns_record.client_routing_policy": "any_availability_zone",
-    "load_balancing.cross_zone.enabled": "false",
-  },
-  gateway: { "deletion_protection.enabled": "false", "load_balancing.cross_zone.enabled": "false" },
-};
 
 const MUTATING = [
   "DeleteLoadBalancer",
@@ -128,6 +103,8 @@ export class Elbv2Service implements SandboxService {
             this.loadBalancer(read.requiredString("LoadBalancerArn"), region),
           ),
         };
+      case "DescribeSSLPolicies":
+        return describeSslPolicies(read);
       case "DeleteLoadBalancer":
         return this.deleteLoadBalancer(read, region);
       case "CreateListener":
@@ -209,8 +186,21 @@ export class Elbv2Service implements SandboxService {
     throw notFound();
   }
 
-  private typeOf(lb: Json): string {
-    return typeof lb.Type === "string" ? lb.Type : elbTypeOfFlavor(parseElbArn(lb.LoadBalancerArn)?.flavor);
+  private typeOf(lb: Json): LoadBalancerType {
+    return typeof lb.Type === "string"
+      ? (lb.Type as LoadBalancerType)
+      : elbTypeOfFlavor(parseElbArn(lb.LoadBalancerArn)?.flavor);
+  }
+
+  /**
+   * What other stand-ins (WAF) need to know of a load balancer: its type and
+   * region, or undefined when the account holds no such load balancer.
+   */
+  loadBalancerFacts(arn: string): { type: LoadBalancerType; region: string } | undefined {
+    const lb = this.loadBalancers.get(arn);
+    const parsed = parseElbArn(arn);
+    if (!lb || !parsed) return undefined;
+    return { type: this.typeOf(lb), region: parsed.region };
   }
 
   private listenersOf(lbArn: string): Json[] {
@@ -312,11 +302,11 @@ export class Elbv2Service implements SandboxService {
   }
 
   private effectiveAttributes(lb: Json): Attribute[] {
-    const defaults = DEFAULT_ATTRIBUTES[this.typeOf(lb)] ?? {};
-    const stored = this.attributes.get(String(lb.LoadBalancerArn)) ?? [];
-    const merged = new Map(Object.entries(defaults));
-    for (const a of stored) merged.set(a.Key, a.Value);
-    return [...merged].map(([Key, Value]) => ({ Key, Value }));
+    return effectiveAttributes(
+      this.typeOf(lb),
+      String(lb.Scheme ?? "internet-facing"),
+      this.attributes.get(String(lb.LoadBalancerArn)) ?? [],
+    );
   }
 
   private regional(map: Map<string, Json>, region: string): Json[] {
@@ -371,7 +361,7 @@ export class Elbv2Service implements SandboxService {
     }
     const secure = protocol === "HTTPS" || protocol === "TLS";
     const certificates = certificatesOf(read, secure, undefined);
-    const sslPolicy = secure ? (sslPolicyOf(read) ?? DEFAULT_SSL_POLICY) : undefined;
+    const sslPolicy = sslPolicyOf(read, protocol, undefined);
     const actions = validateActions(
       read.records("DefaultActions", true) ?? [],
       "DefaultActions",
@@ -379,6 +369,7 @@ export class Elbv2Service implements SandboxService {
       type,
       region,
     );
+    refuseRedirectLoops(actions, protocol, port);
     const tags = tagsOf(read, "Tags");
 
     const listenerArn = `${lbArn.replace(":loadbalancer/", ":listener/")}/${this.ids.hex(`listener:${lbArn}`)}`;
@@ -413,15 +404,18 @@ export class Elbv2Service implements SandboxService {
     }
     const secure = protocol === "HTTPS" || protocol === "TLS";
     const certificates = certificatesOf(read, secure, current.Certificates as Json[] | undefined);
-    const sslPolicy = secure
-      ? (sslPolicyOf(read) ?? (current.SslPolicy as string | undefined) ?? DEFAULT_SSL_POLICY)
-      : undefined;
+    const sslPolicy = sslPolicyOf(read, protocol, current.SslPolicy as string | undefined);
     // Full-list replacement: the given DefaultActions become the whole list. Kept
     // actions are re-checked too, since a protocol change can invalidate them.
     const given = read.records("DefaultActions", false);
     const actions = given
       ? validateActions(given, "DefaultActions", protocol, type, region)
       : validateActions(current.DefaultActions as Json[], "DefaultActions", protocol, type, region, false);
+    // A new protocol or port can turn a kept redirect, the listener's or a rule's, into a loop.
+    refuseRedirectLoops(actions, protocol, port);
+    for (const rule of this.rulesOf(String(current.ListenerArn))) {
+      refuseRedirectLoops(rule.Actions as Json[], protocol, port);
+    }
 
     const updated: Json = copy({
       ...current,
@@ -467,6 +461,7 @@ export class Elbv2Service implements SandboxService {
       type,
       region,
     );
+    refuseRedirectLoops(actions, String(listener.Protocol), listener.Port as number | undefined);
     if (this.rulesOf(listenerArn).some((r) => Number(r.Priority) === priority)) {
       throw modeled(PriorityInUseException, `Priority '${priority}' is currently in use`);
     }
@@ -500,6 +495,11 @@ export class Elbv2Service implements SandboxService {
         ? validateActions(actions, "Actions", String(listener.Protocol), type, region)
         : rule.Actions,
     };
+    refuseRedirectLoops(
+      updated.Actions as Json[],
+      String(listener.Protocol),
+      listener.Port as number | undefined,
+    );
     this.rules.set(ruleArn, copy(updated));
     return { Rules: [ruleOutput(updated)] };
   }
@@ -585,28 +585,22 @@ export class Elbv2Service implements SandboxService {
     return {};
   }
 
+  /** Only the named keys change; every key is checked before any is applied. */
   private modifyAttributes(read: InputReader, region: string): Json {
     const lb = this.loadBalancer(read.requiredString("LoadBalancerArn"), region);
     const lbArn = String(lb.LoadBalancerArn);
-    const known = DEFAULT_ATTRIBUTES[this.typeOf(lb)] ?? {};
-    const changes = (read.records("Attributes", true) ?? []).map((entry) => {
-      const item = new InputReader("elbv2", entry);
-      const key = item.requiredString("Key");
-      const value = item.string("Value") ?? "";
-      if (!(key in known))
-        throw validationError("elbv2", `Load balancer attribute key '${key}' is not recognized`);
-      if (key.endsWith(".enabled") && value !== "true" && value !== "false") {
-        throw validationError("elbv2", `Load balancer attribute '${key}' must be 'true' or 'false'`);
-      }
-      return { Key: key, Value: value };
-    });
+    const changes = attributeChanges(
+      read.records("Attributes", true) ?? [],
+      this.typeOf(lb),
+      this.effectiveAttributes(lb),
+    );
     const stored = new Map((this.attributes.get(lbArn) ?? []).map((a) => [a.Key, a.Value]));
     for (const c of changes) stored.set(c.Key, c.Value);
     this.attributes.set(
       lbArn,
       [...stored].map(([Key, Value]) => ({ Key, Value })),
     );
-    return { Attributes: this.effectiveAttributes(lb) };
+    return { Attributes: modifiedFirst(this.effectiveAttributes(lb), changes) };
   }
 }
 
@@ -690,12 +684,44 @@ function certificatesOf(read: InputReader, secure: boolean, current: Json[] | un
   throw validationError("elbv2", "A certificate must be specified for HTTPS and TLS listeners");
 }
 
-function sslPolicyOf(read: InputReader): string | undefined {
-  const policy = read.string("SslPolicy");
-  if (policy !== undefined && !policy.startsWith("ELBSecurityPolicy-")) {
-    throw modeled(SSLPolicyNotFoundException, `SSL policy '${policy}' not found`);
+/**
+ * The SslPolicy a listener ends up with: the one given (which must exist), else
+ * the one it had, else the API's default. Only HTTPS and TLS listeners take one;
+ * AWS refuses it on others with this wording, its typo included.
+ */
+function sslPolicyOf(read: InputReader, protocol: string, current: string | undefined): string | undefined {
+  const given = read.string("SslPolicy");
+  const secure = protocol === "HTTPS" || protocol === "TLS";
+  if (!secure) {
+    if (given !== undefined)
+      throw validationError("elbv2", `An SSL policy cannot be specifed for ${protocol} listeners`);
+    return undefined;
   }
-  return policy;
+  if (given === undefined) return current ?? API_DEFAULT_SSL_POLICY;
+  if (!findSslPolicy(given)) throw modeled(SSLPolicyNotFoundException, `SSL policy '${given}' not found`);
+  return given;
+}
+
+/** DescribeSSLPolicies: Names (each must exist), LoadBalancerType and paging as AWS does. */
+function describeSslPolicies(read: InputReader): Json {
+  const names = read.stringList("Names");
+  const type = read.string("LoadBalancerType");
+  if (type !== undefined && !["application", "network", "gateway"].includes(type)) {
+    throw validationError(
+      "elbv2",
+      `1 validation error detected: Value '${type}' at 'loadBalancerType' failed to satisfy constraint: Member must satisfy enum value set: [application, network, gateway]`,
+    );
+  }
+  let found = names?.length
+    ? names.map((name) => {
+        const known = findSslPolicy(name);
+        if (!known) throw modeled(SSLPolicyNotFoundException, `SSL policy '${name}' not found`);
+        return known;
+      })
+    : [...SSL_POLICIES];
+  if (type !== undefined) found = found.filter((p) => p.SupportedLoadBalancerTypes.includes(type));
+  const { items, next } = page(found, read);
+  return withMarker({ SslPolicies: copy(items) }, next);
 }
 
 function tagsOf(read: InputReader, key: string, required = false): Tag[] {
@@ -928,12 +954,31 @@ function normalizeRedirect(action: Json, path: string): Json {
   if (typeof filled.Port !== "string" || !/^(\d{1,5}|#\{port\})$/.test(filled.Port)) {
     throw validationError("elbv2", `${path}.port must be a port number or #{port}, as a string`);
   }
-  const loops = Object.entries(REDIRECT_DEFAULTS).every(([key, value]) => filled[key] === value);
-  if (loops) {
-    throw modeled(
-      InvalidLoadBalancerActionException,
-      "The redirect configuration is not valid: it redirects to the original URL",
-    );
-  }
   return { ...copy(action), RedirectConfig: filled };
+}
+
+/**
+ * ELBv2 refuses a redirect that sends a request back to the listener it came
+ * in on, unchanged: same protocol and port (with #{protocol} and #{port} read
+ * as the listener's) and the original host, path and query. Its wording is
+ * AWS's (kubernetes-sigs/aws-load-balancer-controller#1752).
+ */
+function refuseRedirectLoops(actions: Json[], protocol: string, port: number | undefined): void {
+  for (const action of actions) {
+    const config = action.RedirectConfig;
+    if (action.Type !== "redirect" || !isRecord(config)) continue;
+    const target = { ...REDIRECT_DEFAULTS, ...config };
+    const toProtocol = target.Protocol === "#{protocol}" ? protocol : target.Protocol;
+    const toPort = target.Port === "#{port}" ? String(port) : target.Port;
+    const sameUrl =
+      target.Host === REDIRECT_DEFAULTS.Host &&
+      target.Path === REDIRECT_DEFAULTS.Path &&
+      target.Query === REDIRECT_DEFAULTS.Query;
+    if (sameUrl && toProtocol === protocol && toPort === String(port)) {
+      throw modeled(
+        InvalidLoadBalancerActionException,
+        "The redirect configuration is not valid because it creates a loop.",
+      );
+    }
+  }
 }

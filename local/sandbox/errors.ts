@@ -3,6 +3,7 @@ import { ElasticLoadBalancingV2ServiceException } from "@aws-sdk/client-elastic-
 import { SFNServiceException } from "@aws-sdk/client-sfn";
 import { SNSServiceException, ThrottledException } from "@aws-sdk/client-sns";
 import { STSServiceException } from "@aws-sdk/client-sts";
+import { WAFV2ServiceException } from "@aws-sdk/client-wafv2";
 import type { ResponseMetadata } from "@smithy/types";
 
 /**
@@ -11,7 +12,7 @@ import type { ResponseMetadata } from "@smithy/types";
  * `$fault`, `$metadata.httpStatusCode` and `$retryable` exactly as it would
  * against AWS.
  */
-export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn";
+export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "wafv2";
 
 type ServiceError = Error & { $fault: "client" | "server"; $metadata: ResponseMetadata };
 
@@ -41,6 +42,7 @@ const bases = {
   sns: SNSServiceException,
   sts: STSServiceException,
   sfn: SFNServiceException,
+  wafv2: WAFV2ServiceException,
 } as const;
 
 /**
@@ -79,7 +81,9 @@ export function throttlingError(service: SandboxServiceName, action: string): Se
     const error = modeled(ThrottledException, message, 429);
     return Object.assign(error, { $retryable: { throttling: true } });
   }
-  const name = service === "sfn" ? "ThrottlingException" : "Throttling";
+  // WAF's own quota error is WAFLimitsExceededException; a throttled WAF request is
+  // ThrottlingException, as the scenario contract says.
+  const name = service === "sfn" || service === "wafv2" ? "ThrottlingException" : "Throttling";
   return unmodeled(service, name, message, { throttling: true });
 }
 

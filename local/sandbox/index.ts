@@ -27,6 +27,7 @@ export { defaultRuleArn } from "./elbv2.js";
 export type { SandboxServiceName } from "./errors.js";
 export { assumedRole, type IdentityExtras, iamUser, rootUser, type SandboxIdentity } from "./identity.js";
 export type { Publication } from "./sns.js";
+export { API_DEFAULT_SSL_POLICY, findSslPolicy, SSL_POLICIES, type SslPolicy } from "./ssl-policies.js";
 export {
   type OriginProbeStatus,
   originProbeStatuses,

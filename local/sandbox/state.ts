@@ -9,6 +9,7 @@ import {
   parseDistributionArn,
   parseElbArn,
   parseVpcOriginArn,
+  parseWebAclArn,
 } from "./arn.js";
 import { behaviorsOf, originsOf } from "./cloudfront-distribution-config.js";
 import { MANAGED_POLICY_IDS, MANAGED_POLICY_NAMES } from "./cloudfront-managed-policies.js";
@@ -418,13 +419,98 @@ const acm = z
     });
   });
 
-export const sandboxStateSchema = z.looseObject({
-  elbv2: elbv2.prefault({}),
-  cloudfront: cloudfront.prefault({}),
-  acm: acm.optional(),
-  /** What a TLS probe to an origin host sees; an unlisted host is unreachable. */
-  origins: z.record(z.string().min(1), z.enum(originProbeStatuses)).default({}),
-});
+/** A GetWebACL WebACL; its ARN says its scope (regional/... or global/...) and region. */
+const webAcl = z
+  .looseObject({
+    Name: z.string().regex(/^[\w-]{1,128}$/, "must be 1 to 128 letters, digits, hyphens or underscores"),
+    Id: z
+      .string()
+      .regex(/^[\w-]{1,36}$/, "must be a web ACL id such as a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"),
+    ARN: z
+      .string()
+      .refine(
+        (value) => parseWebAclArn(value) !== undefined,
+        "must be a web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>, or global/webacl/... in us-east-1)",
+      ),
+  })
+  .superRefine((acl, ctx) => {
+    const arn = parseWebAclArn(acl.ARN);
+    if (arn && (arn.name !== acl.Name || arn.id !== acl.Id)) {
+      ctx.addIssue({ code: "custom", path: ["ARN"], message: "does not end with the Name and Id" });
+    }
+  });
+
+const wafv2 = z
+  .looseObject({
+    webAcls: z.array(webAcl).default([]),
+    associations: z
+      .array(
+        z.looseObject({
+          ResourceArn: z.string().startsWith("arn:", "must be an ARN"),
+          WebACLArn: z.string().startsWith("arn:", "must be an ARN"),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((section, ctx) => {
+    const problem = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    const acls = new Set<string>();
+    section.webAcls.forEach((acl, i) => {
+      if (acls.has(acl.ARN)) problem(["webAcls", i, "ARN"], "appears twice");
+      acls.add(acl.ARN);
+    });
+    const protectedResources = new Set<string>();
+    section.associations.forEach((a, i) => {
+      if (protectedResources.has(a.ResourceArn)) {
+        problem(["associations", i, "ResourceArn"], "already has a web ACL (a resource has at most one)");
+      }
+      protectedResources.add(a.ResourceArn);
+      if (!acls.has(a.WebACLArn))
+        problem(["associations", i, "WebACLArn"], "names no web ACL in wafv2.webAcls");
+      else if (parseWebAclArn(a.WebACLArn)?.scope === "CLOUDFRONT") {
+        problem(
+          ["associations", i, "WebACLArn"],
+          "is a global (CLOUDFRONT) web ACL: those protect CloudFront distributions, never a load balancer",
+        );
+      }
+    });
+  });
+
+export const sandboxStateSchema = z
+  .looseObject({
+    elbv2: elbv2.prefault({}),
+    cloudfront: cloudfront.prefault({}),
+    wafv2: wafv2.prefault({}),
+    acm: acm.optional(),
+    /** What a TLS probe to an origin host sees; an unlisted host is unreachable. */
+    origins: z.record(z.string().min(1), z.enum(originProbeStatuses)).default({}),
+  })
+  .superRefine((state, ctx) => {
+    // WAF protects application load balancers of the web ACL's own region.
+    const balancers = new Map(state.elbv2.loadBalancers.map((lb) => [lb.LoadBalancerArn, lb]));
+    state.wafv2.associations.forEach((a, i) => {
+      const path = ["wafv2", "associations", i, "ResourceArn"];
+      const lb = balancers.get(a.ResourceArn);
+      const lbArn = parseElbArn(a.ResourceArn);
+      const acl = parseWebAclArn(a.WebACLArn);
+      if (!lb || !lbArn) {
+        ctx.addIssue({ code: "custom", path, message: "names no load balancer in elbv2.loadBalancers" });
+      } else if ((lb.Type ?? elbTypeOfFlavor(lbArn.flavor)) !== "application") {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: "is not an application load balancer: WAF protects only those",
+        });
+      } else if (acl && acl.scope === "REGIONAL" && acl.region !== lbArn.region) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `is in ${lbArn.region} but its web ACL is in ${acl.region}: a regional web ACL protects resources of its own region only`,
+        });
+      }
+    });
+  });
 
 export type SandboxStateInput = z.input<typeof sandboxStateSchema>;
 export type SandboxState = z.output<typeof sandboxStateSchema>;

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { WAFV2Client } from "@aws-sdk/client-wafv2";
+import type { MetadataBearer, Pluggable } from "@smithy/types";
 import { afterEach } from "vitest";
-import { SandboxAccount, type SandboxAccountOptions } from "../../local/sandbox/account.js";
+import {
+  SANDBOX_CREDENTIALS,
+  SandboxAccount,
+  type SandboxAccountOptions,
+} from "../../local/sandbox/account.js";
 import { SandboxClock } from "../../local/sandbox/clock.js";
 import type { SandboxIdentity } from "../../local/sandbox/identity.js";
 
@@ -64,6 +70,25 @@ export function plugged(
   });
   unregister.push(sandbox.register(identity ? identity(sandbox) : undefined));
   return sandbox;
+}
+
+/**
+ * A real WAFv2 SDK client answered by `sandbox`, plugged in the way
+ * SandboxAccount.register() plugs the clients of functions/lib/aws.ts (which
+ * has no WAFv2 client of its own yet).
+ */
+export function wafv2Client(
+  sandbox: SandboxAccount,
+  region: string,
+  identity: SandboxIdentity = sandbox.remediator(),
+): WAFV2Client {
+  const client = new WAFV2Client({ region, credentials: { ...SANDBOX_CREDENTIALS } });
+  const plugin = sandbox.clientPlugin(identity) as (client: {
+    service: string;
+    region: string;
+  }) => Pluggable<object, MetadataBearer>;
+  client.middlewareStack.use(plugin({ service: "wafv2", region }));
+  return client;
 }
 
 /** The rejection of a promise, for asserting on SDK errors' class and fields. */
