@@ -231,6 +231,14 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
       reason: `control ${control.metadata.id} is in report mode`,
     };
   }
+  if (changes.length === 0) {
+    // Drift with no fix to make (e.g. no web ACL configured for a WAF control): on-call is told, nothing changes.
+    return {
+      ...planned,
+      decision: "reported",
+      reason: `no fix is configured for this drift: ${finding.message}`,
+    };
+  }
   const blocked = risks.flatMap((risk) => (risk.level === "blocked" ? risk.reasons : []));
   if (blocked.length > 0) {
     return { ...planned, reasons: blocked, decision: "blocked", reason: blocked.join("; ") };
