@@ -162,7 +162,7 @@ export interface FakeExecution {
  * Step Functions and the DynamoDB events table, answered in memory by a
  * middleware at the initialize step (nothing reaches the network).
  */
-export function fakeAws(region = "us-west-2") {
+export function fakeAws() {
   const executions = new Map<string, FakeExecution>();
   const seenMarkers = new Map<string, Json>();
   const calls: Array<{ command: string; input: Json }> = [];
@@ -225,8 +225,6 @@ export function fakeAws(region = "us-west-2") {
       applyToStack: (stack) => stack.add(middleware as never, { step: "initialize", name: "fakeAws" }),
     }),
   });
-  // The document client is built outside the plugin registry; it shares its base client's stack.
-  clients.dynamo(region).middlewareStack.add(middleware as never, { step: "initialize", name: "fakeAws" });
 
   return {
     executions,
