@@ -173,6 +173,7 @@ export class LocalRuntime {
     useClock(() => this.clock.now());
     useProbe(this.sandbox.probe);
     useDynamoEndpoint(this.dynamo.clientConfig);
+    this.sandbox.forwardToEndpoint("dynamodb");
     this.sandbox.registerService("sfn", (action, input) =>
       this.sfn.handle(action, input as Record<string, unknown>),
     );

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { ExecutionAlreadyExists, ExecutionDoesNotExist } from "@aws-sdk/client-sfn";
 import { metadata as realAlbMetadata } from "../../functions/controls/alb-http-to-https-redirect/metadata.js";
 import type { AnyControl, ControlMetadata, Finding, Trigger } from "../../functions/controls/types.js";
-import { clients, useClientPlugin } from "../../functions/lib/aws.js";
+import { useClientPlugin } from "../../functions/lib/aws.js";
 import { parseConfig } from "../../functions/lib/config.js";
 import type { DriftwardenResources } from "../../functions/lib/resources.js";
 
