@@ -12,6 +12,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     clock: scenario.clock,
     config: scenario.config,
     state: scenario.state,
+    faults: scenario.faults,
     observer: options.observer,
     onEvent: options.onEvent,
   });

@@ -1,5 +1,10 @@
 import { Retry } from "@smithy/core/retry";
-import type { HandlerExecutionContext, MetadataBearer, Pluggable } from "@smithy/types";
+import type {
+  FinalizeRequestMiddleware,
+  HandlerExecutionContext,
+  MetadataBearer,
+  Pluggable,
+} from "@smithy/types";
 import type { OriginProbe, ProbeResult } from "../../functions/controls/types.js";
 import {
   type ClientPluginRegistration,
@@ -343,6 +348,11 @@ export class SandboxAccount {
     this.faults = new FaultPlan(faults);
   }
 
+  /** A number in [0, 1) for a stable key, from the scenario's seed (jitter the SDK does not draw itself). */
+  draw(key: string): number {
+    return this.faults.draw(key);
+  }
+
   /** Faults injected so far (the report's `faultsInjected`). */
   get faultsInjected(): FaultCounts {
     return { ...this.faults.injected };
@@ -377,7 +387,9 @@ export class SandboxAccount {
           },
           { step: "initialize", priority: "high", name: "driftwardenInvocation", override: true },
         );
-        stack.add(
+        // Right below the SDK's retry middleware: every attempt comes here, and an answered one skips
+        // signing (sandbox credentials sign nothing anyone checks).
+        const respond: FinalizeRequestMiddleware<object, MetadataBearer> =
           (next, context) => async (args) => {
             const action = commandAction(service, context);
             const input = args.input as Json;
@@ -407,9 +419,13 @@ export class SandboxAccount {
               },
               response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
             };
-          },
-          { step: "deserialize", priority: "high", name: "driftwardenSandbox", override: true },
-        );
+          };
+        stack.addRelativeTo(respond, {
+          relation: "after",
+          toMiddleware: "retryMiddleware",
+          name: "driftwardenSandbox",
+          override: true,
+        });
         // Below the SDK's deserializer: the wire answer of a faulted attempt, which it turns into the error.
         stack.add(
           (next, context) => async (args) => {

@@ -125,6 +125,11 @@ export class FaultPlan {
     return this.uniform(owner, purpose, position);
   }
 
+  /** A number in [0, 1) for a caller-made stable key (Step Functions' retry jitter). */
+  draw(key: string): number {
+    return this.uniform("draw", key);
+  }
+
   private readonly outside = new Map<string, number>();
 
   private next(purpose: string): number {

@@ -33,6 +33,11 @@ export function currentInvocation(): Invocation | undefined {
   return storage.getStore();
 }
 
+/** Runs `fn` outside any invocation: work that belongs to no function (an execution, the clock's driver). */
+export function outsideInvocations<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /**
  * What a function sees from its calls after it died, and what its invoker sees
  * instead of its result: the runtime exited mid-invocation, as Lambda reports it.

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as realDelay } from "node:timers/promises";
 import type { SandboxClock } from "./clock.js";
+import { outsideInvocations } from "./invocation.js";
 
 /**
  * Waits of the pipeline that pass on the sandbox clock instead of in real
@@ -91,22 +92,25 @@ export class SandboxWaits {
   private drive(): void {
     if (this.driving) return;
     this.driving = true;
-    void (async () => {
-      try {
-        while (this.pending.size > 0) {
-          if (!this.quiet()) {
-            await realDelay(1);
-            continue;
-          }
-          const seen = this.activity;
-          for (let turn = 0; turn < 3; turn++) await nextTurn();
-          if (seen !== this.activity || !this.quiet()) continue;
-          const due = Math.min(...[...this.pending].map((entry) => entry.at));
-          this.clock.advanceTo(new Date(Math.max(due, this.clock.now().getTime())));
+    // Timers fired from here belong to no function invocation, whichever started the driver.
+    outsideInvocations(() => void this.run());
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        if (!this.quiet()) {
+          await realDelay(1);
+          continue;
         }
-      } finally {
-        this.driving = false;
+        const seen = this.activity;
+        for (let turn = 0; turn < 3; turn++) await nextTurn();
+        if (seen !== this.activity || !this.quiet()) continue;
+        const due = Math.min(...[...this.pending].map((entry) => entry.at));
+        this.clock.advanceTo(new Date(Math.max(due, this.clock.now().getTime())));
       }
-    })();
+    } finally {
+      this.driving = false;
+    }
   }
 }
