@@ -66,7 +66,8 @@ export const scenarioSchema = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
   state: scenarioStateSchema.prefault({}),
   steps: z.array(z.unknown(), {
-    error: (issue) => (issue.input === undefined ? "is required (a list of steps, possibly empty)" : undefined),
+    error: (issue) =>
+      issue.input === undefined ? "is required (a list of steps, possibly empty)" : undefined,
   }),
   faults: faultsSchema.optional(),
 });
