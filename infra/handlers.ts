@@ -105,7 +105,7 @@ export type LinkName = (typeof linkNames)[number];
 
 export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> = {
   intake: ["EventsTable"],
-  sweep: [],
+  sweep: ["EventsTable"],
   check: [],
   mode: ["FixHistoryTable"],
   assess: [],

@@ -182,15 +182,20 @@ export function functionStatements(
       return [
         ...readStatements(arns, metadata),
         ...startsWorkflows(arns),
-        // Seen-markers make a redelivered event a duplicate; the marker is removed when starting fails.
+        // Seen-markers make a redelivered event a duplicate; per-resource records name its executions.
         {
-          sid: "SeenEvents",
-          actions: ["dynamodb:DeleteItem", "dynamodb:PutItem"],
+          sid: "SeenEventsAndExecutions",
+          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           resources: [tables.events],
         },
       ];
     case "sweep":
-      return [...readStatements(arns, metadata), ...startsWorkflows(arns)];
+      return [
+        ...readStatements(arns, metadata),
+        ...startsWorkflows(arns),
+        // The per-resource records that name executions, shared with intake.
+        { sid: "Executions", actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [tables.events] },
+      ];
     case "check":
     case "assess":
     case "verify":

@@ -34,6 +34,9 @@ export class UnknownControlError extends DriftwardenError {}
 /** An approval that cannot be decided (unknown, already decided, expired, bad signature). */
 export class ApprovalError extends DriftwardenError {}
 
+/** An event intake could not fully handle; thrown so that it is delivered again. */
+export class IntakeFailedError extends DriftwardenError {}
+
 /** A scenario file that cannot be run; the message names the field. */
 export class ScenarioError extends DriftwardenError {}
 

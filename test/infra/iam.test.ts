@@ -104,9 +104,13 @@ describe("IAM", () => {
   it.each<[FunctionName, string, string, string]>([
     ["intake", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
     ["intake", "dynamodb:PutItem", deployment.tables.events, "Allowed"],
+    ["intake", "dynamodb:GetItem", deployment.tables.events, "Allowed"],
+    ["intake", "dynamodb:UpdateItem", deployment.tables.events, "Allowed"],
     ["intake", "dynamodb:PutItem", deployment.tables.audit, "ImplicitlyDenied"],
     ["intake", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
     ["sweep", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
+    ["sweep", "dynamodb:UpdateItem", deployment.tables.events, "Allowed"],
+    ["sweep", "dynamodb:PutItem", deployment.tables.events, "ImplicitlyDenied"],
     ["check", "states:StartExecution", deployment.stateMachineArn, "ImplicitlyDenied"],
     ["mode", "dynamodb:Query", deployment.tables.history, "Allowed"],
     ["requestApproval", "sns:Publish", deployment.topicArn, "Allowed"],
