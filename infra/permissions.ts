@@ -194,7 +194,11 @@ export function functionStatements(
         ...readStatements(arns, metadata),
         ...startsWorkflows(arns),
         // The per-resource records that name executions, shared with intake.
-        { sid: "Executions", actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [tables.events] },
+        {
+          sid: "Executions",
+          actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+          resources: [tables.events],
+        },
       ];
     case "check":
     case "assess":
