@@ -1,3 +1,5 @@
+import type { Statement } from "./permissions.js";
+
 /**
  * What happens to an event intake could not handle, as data. EventBridge
  * invokes intake asynchronously: an invocation that fails (a throttled read,
@@ -42,7 +44,7 @@ export function intakeDeadLetterAlarmName(stage: string): string {
   return `driftwarden-${stage}-intake-failures`;
 }
 
-/** What the intake function's role needs to hand a failed event to its on-failure destination. */
-export function intakeDestinationStatement(queueArn: string) {
-  return { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] } as const;
+/** What the intake function's role needs: Lambda sends to the on-failure destination as the function. */
+export function intakeDestinationStatement(queueArn: string): Statement {
+  return { sid: "IntakeFailures", actions: ["sqs:SendMessage"], resources: [queueArn] };
 }
