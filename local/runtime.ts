@@ -4,7 +4,6 @@ import { type ApprovalRecord, decideApproval, listApprovals } from "../functions
 import { listAudit } from "../functions/audit/store.js";
 import type { Change } from "../functions/controls/types.js";
 import { deployedEventRules } from "../functions/events/deployed.js";
-import type { EventRule } from "../functions/events/patterns.js";
 import { handler as intakeHandler, sweepHandler } from "../functions/intake/handler.js";
 import type { IntakeResult } from "../functions/intake/intake.js";
 import { useDynamoEndpoint } from "../functions/lib/aws.js";
@@ -26,6 +25,7 @@ import {
   intakeAsyncInvoke,
   intakeDeadLetterQueueName,
 } from "../infra/intake-delivery.js";
+import { type RoutingPlan, routingPlan } from "../infra/routing-plan.js";
 import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
 import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
 import { malformedReason, routeEvent, unmatchedReason } from "./router/router.js";
@@ -123,13 +123,14 @@ export class LocalRuntime {
   readonly sfn: LocalStepFunctions;
   readonly resources: DriftwardenResources;
   readonly remediator: SandboxIdentity;
-  readonly rules: EventRule[];
+  /** The deployment's event routing (infra/routing-plan.ts) for the scenario's home and watched regions. */
+  readonly routing: RoutingPlan;
   readonly ignored: Report["ignored"] = [];
   readonly errors: Report["errors"] = [];
   private readonly queue: QueuedEvent[] = [];
   private readonly cleanups: (() => void | Promise<void>)[] = [];
   private currentStep: number | null = null;
-  private routing = false;
+  private routingEvent = false;
   private readonly invocationCounts = new Map<string, number>();
 
   private constructor(
@@ -182,7 +183,12 @@ export class LocalRuntime {
       },
       observer: options.observer,
     });
-    this.rules = deployedEventRules(roleArn);
+    this.routing = routingPlan({
+      rules: deployedEventRules(roleArn),
+      homeRegion: options.region,
+      regions: options.config.watchedRegions.length > 0 ? options.config.watchedRegions : [options.region],
+      stage: localStage,
+    });
   }
 
   static async start(options: RuntimeOptions): Promise<LocalRuntime> {
@@ -200,7 +206,7 @@ export class LocalRuntime {
     this.sandbox.forwardToEndpoint("dynamodb");
     if (this.options.faults) this.sandbox.useFaults(this.options.faults);
     // Time must not jump while an event waits to be routed: it is routed now, not after the wait.
-    this.cleanups.push(this.sandbox.waits.hold(() => !this.routing && this.queue.length > 0));
+    this.cleanups.push(this.sandbox.waits.hold(() => !this.routingEvent && this.queue.length > 0));
     this.sandbox.registerService("sfn", (action, input) =>
       this.sfn.handle(action, input as Record<string, unknown>),
     );
@@ -273,11 +279,11 @@ export class LocalRuntime {
   }
 
   private async route(event: QueuedEvent): Promise<void> {
-    this.routing = true;
+    this.routingEvent = true;
     try {
       await this.routeEvent(event);
     } finally {
-      this.routing = false;
+      this.routingEvent = false;
     }
   }
 
@@ -292,7 +298,8 @@ export class LocalRuntime {
       await this.invokeIntake(event, eventId);
       return;
     }
-    const matched = routeEvent(envelope, this.rules, { region: String(fields.region ?? "") }).matched;
+    const routed = routeEvent(envelope, this.routing, { region: String(fields.region ?? "") });
+    const matched = routed.matched;
     if (matched.length === 0) {
       const reason = unmatchedReason(envelope, remediatorRoleArn(this.options.config, this.options.account));
       if (reason === "malformed") {
@@ -300,8 +307,18 @@ export class LocalRuntime {
         const detail = malformedReason(envelope) ?? "not a well-formed event";
         this.ignored.push({ event: eventId, reason, detail });
         this.errors.push({ step: step ?? 0, message: `event ${eventId} rejected: ${detail}` });
+      } else if (!routed.deployed) {
+        this.ignored.push({
+          event: eventId,
+          reason: "not-relevant",
+          detail: `no driftwarden rule is deployed in ${routed.region || "(no region)"}`,
+        });
       } else {
-        this.ignored.push({ event: eventId, reason, detail: "no event rule matched" });
+        const detail =
+          reason === "not-relevant"
+            ? `no driftwarden rule in ${routed.region} matches it`
+            : `the driftwarden rules in ${routed.region} leave it out on purpose`;
+        this.ignored.push({ event: eventId, reason, detail });
       }
     } else {
       // EventBridge invokes the intake function once per matching rule target; the rules do not overlap.
