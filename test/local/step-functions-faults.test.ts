@@ -46,14 +46,12 @@ async function run(sandbox: SandboxAccount, retry: Retrier, faults: Partial<Faul
     handlers: {
       [fixArn]: async () => {
         attemptsAt.push((sandbox.clock.now().getTime() - start) / 1000);
-        await clients
-          .elbv2("us-west-2")
-          .send(
-            new ModifyListenerCommand({
-              ListenerArn: HTTP_LISTENER,
-              DefaultActions: [redirectToHttps as Action],
-            }),
-          );
+        await clients.elbv2("us-west-2").send(
+          new ModifyListenerCommand({
+            ListenerArn: HTTP_LISTENER,
+            DefaultActions: [redirectToHttps as Action],
+          }),
+        );
         return { fixed: true };
       },
     },
