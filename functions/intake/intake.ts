@@ -3,7 +3,7 @@ import type { AnyControl, ControlContext, Trigger } from "../controls/types.js";
 import { errorMessage, IntakeFailedError } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
 import { classify } from "./classify.js";
-import { checkTarget, type IntakeResult, type StartDeps } from "./start.js";
+import { checkTarget, type IntakeResult, isInvalidRequest, type StartDeps } from "./start.js";
 
 export type { IntakeIgnoreReason, IntakeResult, IntakeStatus } from "./start.js";
 
@@ -57,6 +57,16 @@ export async function intake(envelope: unknown, deps: IntakeDeps): Promise<Intak
     try {
       targets = [...new Set(await control.resolveTargets(trigger, triggerContext(trigger, deps)))];
     } catch (error) {
+      if (isInvalidRequest(error)) {
+        results.push({
+          eventId,
+          status: "ignored",
+          reason: "not-relevant",
+          control: controlId,
+          detail: `the ${trigger.kind} event names nothing that can exist: ${errorMessage(error)}`,
+        });
+        continue;
+      }
       logger.error("resolving the targets of an event failed; it will be retried", {
         eventId,
         control: controlId,

@@ -1,6 +1,7 @@
 import type { Actor, AnyControl, ControlContext } from "../controls/types.js";
 import type { Clients } from "../lib/aws.js";
 import { digest } from "../lib/digest.js";
+import { errorMessage, errorName } from "../lib/errors.js";
 import type { DriftwardenResources } from "../lib/resources.js";
 import type { TriggerSource, WorkflowInput } from "../workflow/types.js";
 import type { IgnoreReason } from "./classify.js";
@@ -70,7 +71,18 @@ export async function checkTarget(
   const base = { eventId: origin.eventId, control: controlId, resource };
   const region = resourceRegion(resource, context.region);
   const ctx: ControlContext = { account: context.account, region, clients: deps.clients, now: deps.now };
-  const snapshot = await control.collect(ctx, resource);
+  let snapshot: unknown;
+  try {
+    snapshot = await control.collect(ctx, resource);
+  } catch (error) {
+    if (!isInvalidRequest(error)) throw error;
+    return {
+      ...base,
+      status: "ignored",
+      reason: "not-relevant",
+      detail: `${resource} cannot exist: ${errorMessage(error)}`,
+    };
+  }
   if (snapshot === null || snapshot === undefined) {
     return { ...base, status: "ignored", reason: "resource-gone", detail: `${resource} no longer exists` };
   }
@@ -97,6 +109,25 @@ export async function checkTarget(
     driftDigest: digest(control.ownedState(snapshot), 16),
   };
   return { ...base, ...(await startOrJoin(input, deps)) };
+}
+
+const invalidRequests = new Set([
+  "ValidationError",
+  "ValidationException",
+  "InvalidArgument",
+  "InvalidInput",
+  "InvalidParameterValue",
+  "InvalidParameterException",
+]);
+
+/**
+ * AWS refused the request itself as invalid (an ARN of the wrong shape, an
+ * unknown region): the event named something that cannot exist, and asking
+ * again cannot change that. Anything else (throttling, 5xx, access denied)
+ * may pass, and is retried.
+ */
+export function isInvalidRequest(error: unknown): boolean {
+  return invalidRequests.has(errorName(error) ?? "") && (error as { $fault?: string }).$fault === "client";
 }
 
 /** CloudFront is global and lives in us-east-1; other ARNs name their region. */
