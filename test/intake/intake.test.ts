@@ -278,6 +278,33 @@ describe("intake", () => {
     expect(aws.calls.some((c) => c.command === "StartExecutionCommand")).toBe(false);
   });
 
+  it.each([
+    { error: "ValidationError", fault: "client", fails: false },
+    { error: "AccessDenied", fault: "client", fails: true },
+    { error: "InternalFailure", fault: "server", fails: true },
+  ])(
+    "reading a target refused with $error ($fault): fails the event=$fails",
+    async ({ error, fault, fails }) => {
+      // Prepare
+      world.set(listenerArn, Object.assign(new Error(`${error}: refused`), { name: error, $fault: fault }));
+
+      // Act
+      const outcome = await intake(modifyListener, deps()).then(
+        (results) => results,
+        (thrown: Error) => thrown,
+      );
+
+      // Assess: an invalid request names something that cannot exist; anything else may pass
+      if (fails) {
+        expect(outcome).toBeInstanceOf(IntakeFailedError);
+      } else {
+        expect(outcome).toMatchObject([
+          { status: "ignored", reason: "not-relevant", detail: expect.stringContaining("cannot exist") },
+        ]);
+      }
+    },
+  );
+
   it("tries every target, then fails so the event is delivered again, without keeping it seen", async () => {
     // Prepare
     world.set(secondListener, new Error("Throttling: Rate exceeded"));
