@@ -119,6 +119,26 @@ const metadata = { $metadata: { httpStatusCode: 400 } };
 
 type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string; TimeoutSeconds?: number };
 
+/**
+ * Validating a definition (the library compiles the ASL JSON schema) costs
+ * far more than running it, and every local runtime loads the same
+ * definition: one validated machine per definition serves them all, as the
+ * machine keeps no state between runs.
+ */
+const machines = new Map<string, StateMachine>();
+
+function machineFor(definition: unknown): StateMachine {
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
+  if (!machine) {
+    machine = new StateMachine(definition as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+    machines.set(key, machine);
+  }
+  return machine;
+}
+
 export class LocalStepFunctions {
   readonly executions = new Map<string, LocalExecution>();
   private readonly parked = new Map<string, ParkedTask>();
@@ -156,9 +176,7 @@ export class LocalStepFunctions {
         state.TimeoutSeconds = LIBRARY_TIMEOUT_CAP;
       }
     }
-    this.machine = new StateMachine(runnable as never, {
-      validationOptions: { checkArn: true, checkPaths: true },
-    });
+    this.machine = machineFor(runnable);
   }
 
   get stateMachineArn(): string {
