@@ -56,6 +56,11 @@ program
       );
     }
     const scenario = await loadScenario(file);
+    if (scenario.ignoredKeys.length > 0) {
+      // Quoted, so that a key holding a line break still makes one line.
+      const keys = scenario.ignoredKeys.map((key) => JSON.stringify(key)).join(", ");
+      process.stderr.write(`driftwarden simulate: warning: ignoring unknown top-level keys ${keys}\n`);
+    }
     const report = await simulate(scenario, { approvalUrl: options.approvalUrl });
     print(`${JSON.stringify(report, null, 2)}\n`);
   });

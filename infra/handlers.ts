@@ -104,7 +104,7 @@ export type LinkName = (typeof linkNames)[number];
 
 export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> = {
   intake: ["EventsTable"],
-  sweep: [],
+  sweep: ["EventsTable"],
   evaluate: ["ApprovalsTable", "FixHistoryTable", "EventsTable", "ExemptionsTable"],
   requestApproval: [
     "ApprovalsTable",

@@ -236,11 +236,21 @@ export function functionStatements(
       return [
         ...readStatements(arns, metadata),
         ...startsWorkflows(arns),
-        // Seen-markers make a redelivered event a duplicate; the marker is removed when starting fails.
-        eventItems("SeenEvents", arns, ["dynamodb:DeleteItem", "dynamodb:PutItem"], ["event#"]),
+        // Seen-markers make a redelivered event a duplicate; per-resource records name its executions.
+        eventItems(
+          "SeenEventsAndExecutions",
+          arns,
+          ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          ["event#", "target#"],
+        ),
       ];
     case "sweep":
-      return [...readStatements(arns, metadata), ...startsWorkflows(arns)];
+      return [
+        ...readStatements(arns, metadata),
+        ...startsWorkflows(arns),
+        // The per-resource records that name executions, shared with intake.
+        eventItems("Executions", arns, ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["target#"]),
+      ];
     case "evaluate":
       return [
         ...readStatements(arns, metadata),

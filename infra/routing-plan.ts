@@ -157,9 +157,14 @@ export function routingPlan({ rules, homeRegion, regions, stage }: RoutingOption
     });
 
   // The home bus evaluates each rule's pattern once, whether the event originated here or was forwarded.
+  // A forwarded event keeps its `region`, so each home rule takes events only from the regions where
+  // AWS delivers them to that rule (CloudFront's from us-east-1): the home bus then matches exactly
+  // what the rule would have matched where it is placed.
   const homeRules = rules.filter(
     (rule) => (placements.get(homeRegion) ?? []).includes(rule) || forwardedRules.has(rule),
   );
+  const placedIn = (rule: EventRule) =>
+    [...placements.entries()].filter(([, placed]) => placed.includes(rule)).map(([region]) => region);
   const home: RegionPlan = {
     region: homeRegion,
     isHome: true,
@@ -170,7 +175,7 @@ export function routingPlan({ rules, homeRegion, regions, stage }: RoutingOption
           origin: rule.name,
           region: homeRegion,
           description: rule.description,
-          pattern: rule.pattern,
+          pattern: { ...rule.pattern, region: placedIn(rule).sort() },
           target: target("intake"),
         }),
       ),

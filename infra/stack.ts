@@ -24,6 +24,7 @@ import {
   stepPermissions,
   sweepFunction,
 } from "./handlers.js";
+import { intakeFailureHandling } from "./intake-failures.js";
 import {
   type DeploymentArns,
   type FunctionName,
@@ -267,6 +268,8 @@ export async function driftwarden(settings: Settings) {
 
   const intake = fn(intakeFunction, "intake");
   const sweep = fn(sweepFunction, "sweep");
+  // --- intake failures (retried by Lambda, then dead-lettered with an alarm) ------------------
+  intakeFailureHandling(intake, alerts, stage);
 
   // --- event routing -------------------------------------------------------------------------
   const plan = routingPlan({

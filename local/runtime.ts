@@ -9,14 +9,13 @@ import {
 import { latestPerExecution, listAudit } from "../functions/audit/store.js";
 import type { Change } from "../functions/controls/types.js";
 import { deployedEventRules } from "../functions/events/deployed.js";
-import type { EventRule } from "../functions/events/patterns.js";
 import { handler as intakeHandler, sweepHandler } from "../functions/intake/handler.js";
 import type { IntakeResult } from "../functions/intake/intake.js";
 import { useDynamoEndpoint } from "../functions/lib/aws.js";
 import { useClock } from "../functions/lib/clock.js";
 import { type DriftwardenConfig, remediatorRoleArn } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
-import { ApprovalError, DriftwardenError } from "../functions/lib/errors.js";
+import { ApprovalError, DriftwardenError, errorMessage } from "../functions/lib/errors.js";
 import { type DriftwardenResources, useResources } from "../functions/lib/resources.js";
 import {
   approvalsTable,
@@ -30,12 +29,20 @@ import {
 import { useProbe } from "../functions/workflow/context.js";
 import { stepHandlers } from "../functions/workflow/handlers.js";
 import type { Outcome, WorkflowInput } from "../functions/workflow/types.js";
+import {
+  asyncRetryDelaysSeconds,
+  intakeAsyncInvoke,
+  intakeDeadLetterQueueName,
+} from "../infra/intake-delivery.js";
+import { type RoutingPlan, routingPlan } from "../infra/routing-plan.js";
 import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
 import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
 import { malformedReason, routeEvent, unmatchedReason } from "./router/router.js";
 import { SandboxAccount } from "./sandbox/account.js";
 import { SandboxClock } from "./sandbox/clock.js";
+import type { FaultCounts, Faults } from "./sandbox/faults.js";
 import { assumedRole, iamUser, type SandboxIdentity } from "./sandbox/identity.js";
+import { runInvocation } from "./sandbox/invocation.js";
 import type { ScenarioState } from "./sandbox/state.js";
 import { type LambdaHandler, LocalStepFunctions, lambdaContext, type StepObserver } from "./stepfunctions.js";
 
@@ -59,6 +66,8 @@ export interface RuntimeOptions {
   onEvent?: (event: RoutedEvent) => void;
   /** Base URL of a local approval page, when one is served. */
   approvalUrl?: string;
+  /** The scenario's faults: they hit the calls driftwarden's functions make. */
+  faults?: Faults;
 }
 
 export interface RoutedEvent {
@@ -98,12 +107,21 @@ export interface Report {
   audit: Record<string, unknown>[];
   errors: { step: number; message: string }[];
   state: ScenarioState;
+  /** Present when the scenario had `faults`. */
+  faultsInjected?: FaultCounts;
 }
 
 interface QueuedEvent {
   envelope: unknown;
   step: number | null;
+  /** A failed intake invocation being retried by Lambda: the attempt (2, 3) and when it was first tried. */
+  retry?: { attempt: number; firstTried: number };
+  /** Rules that sent it to intake (known once routed). */
+  matchedRules?: string[];
 }
+
+/** The local stage: names the runtime gives what a deployment names after its stage. */
+const localStage = "local";
 
 const localFunctionArn = (region: string, account: string, step: string) =>
   `arn:aws:lambda:${region}:${account}:function:driftwarden-${step}`;
@@ -114,12 +132,15 @@ export class LocalRuntime {
   readonly sfn: LocalStepFunctions;
   readonly resources: DriftwardenResources;
   readonly remediator: SandboxIdentity;
-  readonly rules: EventRule[];
+  /** The deployment's event routing (infra/routing-plan.ts) for the scenario's home and watched regions. */
+  readonly routing: RoutingPlan;
   readonly ignored: Report["ignored"] = [];
   readonly errors: Report["errors"] = [];
   private readonly queue: QueuedEvent[] = [];
   private readonly cleanups: (() => void | Promise<void>)[] = [];
   private currentStep: number | null = null;
+  private routingEvent = false;
+  private readonly invocationCounts = new Map<string, number>();
 
   private constructor(
     private readonly options: RuntimeOptions,
@@ -165,9 +186,18 @@ export class LocalRuntime {
       definition: remediationDefinition(arns),
       handlers,
       timers: this.clock,
+      retryWaits: {
+        sleep: (ms) => this.sandbox.waits.sleep(ms),
+        random: (key) => this.sandbox.draw(key),
+      },
       observer: options.observer,
     });
-    this.rules = deployedEventRules(roleArn);
+    this.routing = routingPlan({
+      rules: deployedEventRules(roleArn),
+      homeRegion: options.region,
+      regions: options.config.watchedRegions.length > 0 ? options.config.watchedRegions : [options.region],
+      stage: localStage,
+    });
   }
 
   static async start(options: RuntimeOptions): Promise<LocalRuntime> {
@@ -182,6 +212,10 @@ export class LocalRuntime {
     useClock(() => this.clock.now());
     useProbe(this.sandbox.probe);
     useDynamoEndpoint(this.dynamo.clientConfig);
+    this.sandbox.forwardToEndpoint("dynamodb");
+    if (this.options.faults) this.sandbox.useFaults(this.options.faults);
+    // Time must not jump while an event waits to be routed: it is routed now, not after the wait.
+    this.cleanups.push(this.sandbox.waits.hold(() => !this.routingEvent && this.queue.length > 0));
     this.sandbox.registerService("sfn", (action, input) =>
       this.sfn.handle(action, input as Record<string, unknown>),
     );
@@ -231,25 +265,50 @@ export class LocalRuntime {
         continue;
       }
       await this.clock.settle();
-      if (this.sfn.idle() && this.queue.length === 0) {
+      if (this.idle()) {
         // One more turn of the event loop: a finishing execution may still enqueue an echo.
         await new Promise((resolve) => setTimeout(resolve, 1));
-        if (this.sfn.idle() && this.queue.length === 0) return;
+        if (this.idle()) return;
         continue;
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
+  /** Nothing queued, no execution running, no wait (a retry's backoff, a redelivery) pending. */
+  private idle(): boolean {
+    return this.queue.length === 0 && this.sfn.idle() && !this.sandbox.waits.waiting();
+  }
+
+  /** `<name>#<n>`: a stable, unique id for the n-th invocation about the same thing. */
+  private invocationId(name: string): string {
+    const n = (this.invocationCounts.get(name) ?? 0) + 1;
+    this.invocationCounts.set(name, n);
+    return `${name}#${n}`;
+  }
+
   private async route(event: QueuedEvent): Promise<void> {
+    this.routingEvent = true;
+    try {
+      await this.routeEvent(event);
+    } finally {
+      this.routingEvent = false;
+    }
+  }
+
+  private async routeEvent(event: QueuedEvent): Promise<void> {
     const { envelope, step } = event;
     const fields = (typeof envelope === "object" && envelope !== null ? envelope : {}) as Record<
       string,
       unknown
     >;
     const eventId = typeof fields.id === "string" ? fields.id : "(no id)";
-    const matched = routeEvent(envelope, this.rules, { region: String(fields.region ?? "") }).matched;
-    let results: IntakeResult[] = [];
+    if (event.retry) {
+      await this.invokeIntake(event, eventId);
+      return;
+    }
+    const routed = routeEvent(envelope, this.routing, { region: String(fields.region ?? "") });
+    const matched = routed.matched;
     if (matched.length === 0) {
       const reason = unmatchedReason(envelope, remediatorRoleArn(this.options.config, this.options.account));
       if (reason === "malformed") {
@@ -257,25 +316,68 @@ export class LocalRuntime {
         const detail = malformedReason(envelope) ?? "not a well-formed event";
         this.ignored.push({ event: eventId, reason, detail });
         this.errors.push({ step: step ?? 0, message: `event ${eventId} rejected: ${detail}` });
+      } else if (!routed.deployed) {
+        this.ignored.push({
+          event: eventId,
+          reason: "not-relevant",
+          detail: `no driftwarden rule is deployed in ${routed.region || "(no region)"}`,
+        });
       } else {
-        this.ignored.push({ event: eventId, reason, detail: "no event rule matched" });
+        const detail =
+          reason === "not-relevant"
+            ? `no driftwarden rule in ${routed.region} matches it`
+            : `the driftwarden rules in ${routed.region} leave it out on purpose`;
+        this.ignored.push({ event: eventId, reason, detail });
       }
     } else {
-      try {
-        // EventBridge invokes the intake function once per matching rule target; the rules do not overlap.
-        results = (await intakeHandler(
-          envelope as never,
-          lambdaContext("driftwarden-intake"),
-        )) as IntakeResult[];
-      } catch (error) {
-        this.errors.push({
-          step: step ?? 0,
-          message: `intake failed on event ${eventId}: ${(error as Error).message}`,
-        });
-      }
-      this.recordResults(results, step, eventId);
+      // EventBridge invokes the intake function once per matching rule target; the rules do not overlap.
+      await this.invokeIntake({ ...event, matchedRules: matched }, eventId);
+      return;
     }
-    this.options.onEvent?.({ envelope, step, matchedRules: matched, results });
+    this.options.onEvent?.({ envelope, step, matchedRules: matched, results: [] });
+  }
+
+  /**
+   * One asynchronous invocation of intake, as Lambda makes it: a failed one
+   * (an error, a crash) is retried after a minute, then two, and an event
+   * that still fails (or outlives the maximum event age) goes to intake's
+   * on-failure destination, which the report's errors name.
+   */
+  private async invokeIntake(
+    event: QueuedEvent & { matchedRules?: string[] },
+    eventId: string,
+  ): Promise<void> {
+    const { envelope, step } = event;
+    const attempt = event.retry?.attempt ?? 1;
+    const firstTried = event.retry?.firstTried ?? this.clock.now().getTime();
+    const matchedRules = event.matchedRules ?? [];
+    let results: IntakeResult[];
+    try {
+      results = (await runInvocation("driftwarden-intake", this.invocationId(`intake ${eventId}`), () =>
+        intakeHandler(envelope as never, lambdaContext("driftwarden-intake")),
+      )) as IntakeResult[];
+    } catch (error) {
+      const delay = asyncRetryDelaysSeconds[attempt - 1];
+      const retryAt = this.clock.now().getTime() + (delay ?? 0) * 1000;
+      if (
+        attempt <= intakeAsyncInvoke.maximumRetryAttempts &&
+        delay !== undefined &&
+        retryAt - firstTried <= intakeAsyncInvoke.maximumEventAgeInSeconds * 1000
+      ) {
+        this.sandbox.waits.later(delay * 1000, () =>
+          this.queue.push({ ...event, retry: { attempt: attempt + 1, firstTried } }),
+        );
+        return;
+      }
+      this.errors.push({
+        step: step ?? 0,
+        message: `event ${eventId} dead-lettered to ${intakeDeadLetterQueueName(localStage)} after ${attempt} failed intake invocations: ${errorMessage(error)}`,
+      });
+      this.options.onEvent?.({ envelope, step, matchedRules, results: [] });
+      return;
+    }
+    this.recordResults(results, step, eventId);
+    this.options.onEvent?.({ envelope, step, matchedRules, results });
   }
 
   private recordResults(results: IntakeResult[], step: number | null, eventId: string): void {
@@ -319,7 +421,9 @@ export class LocalRuntime {
 
   async sweep(step: number | null = null): Promise<IntakeResult[]> {
     this.currentStep = step;
-    const results = (await sweepHandler({} as never, lambdaContext("driftwarden-sweep"))) as IntakeResult[];
+    const results = (await runInvocation("driftwarden-sweep", this.invocationId("sweep"), () =>
+      sweepHandler({} as never, lambdaContext("driftwarden-sweep")),
+    )) as IntakeResult[];
     this.recordResults(
       results.filter((r) => r.status !== "ignored"),
       step,
@@ -367,22 +471,28 @@ export class LocalRuntime {
         options.id ? `no pending approval ${options.id}` : "there is no pending approval to decide",
       );
     }
-    const record = await decideApproval(
-      {
-        table: this.resources.approvalsTable,
-        region: this.resources.region,
-        stateMachineRegion: this.resources.region,
-      },
-      {
-        id: target.id,
-        decision,
-        by,
-        // A scenario (or the demo prompt) names a person; only the CLI proves an identity.
-        verified: options.verified ?? false,
-        reason: options.reason,
-        via: { channel: options.channel ?? "scenario" },
-        now: this.clock.now(),
-      },
+    // The decision arrives as the approval endpoint (or the CLI) would make it: a function invocation.
+    const record = await runInvocation(
+      "driftwarden-approval-endpoint",
+      this.invocationId(`decide ${target.id}`),
+      () =>
+        decideApproval(
+          {
+            table: this.resources.approvalsTable,
+            region: this.resources.region,
+            stateMachineRegion: this.resources.region,
+          },
+          {
+            id: target.id,
+            decision,
+            by,
+            // A scenario (or the demo prompt) names a person; only the CLI proves an identity.
+            verified: options.verified ?? false,
+            reason: options.reason,
+            via: { channel: options.channel ?? "scenario" },
+            now: this.clock.now(),
+          },
+        ),
     );
     await this.settle();
     return record;
@@ -416,7 +526,9 @@ export class LocalRuntime {
   /** The approval reminder function, invoked as its schedule invokes it. */
   async remind(): Promise<void> {
     try {
-      await remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders"));
+      await runInvocation("driftwarden-approval-reminders", this.invocationId("reminders"), () =>
+        remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders")),
+      );
     } catch (error) {
       this.errors.push({ step: this.currentStep ?? 0, message: (error as Error).message });
     }
@@ -508,6 +620,7 @@ export class LocalRuntime {
       })),
       errors: this.errors,
       state: this.sandbox.state(),
+      ...(this.options.faults ? { faultsInjected: this.sandbox.faultsInjected } : {}),
     };
   }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { configSchema, type DriftwardenConfig } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
 import { ScenarioError } from "../functions/lib/errors.js";
+import { type Faults, faultsSchema } from "./sandbox/faults.js";
 import { scenarioStateSchema } from "./sandbox/state.js";
 
 /**
@@ -65,8 +66,15 @@ export const scenarioSchema = z.object({
   clock: z.iso.datetime({ offset: true }).default("2026-01-01T00:00:00Z"),
   config: z.record(z.string(), z.unknown()).default({}),
   state: scenarioStateSchema.prefault({}),
-  steps: z.array(z.unknown()).default([]),
+  steps: z.array(z.unknown(), {
+    error: (issue) =>
+      issue.input === undefined ? "is required (a list of steps, possibly empty)" : undefined,
+  }),
+  faults: faultsSchema.optional(),
 });
+
+/** The top-level keys of the contract; anything else is ignored (with a warning from the CLI). */
+const knownKeys = new Set(Object.keys(scenarioSchema.shape));
 
 export interface Scenario {
   name: string;
@@ -76,6 +84,9 @@ export interface Scenario {
   config: DriftwardenConfig;
   state: z.infer<typeof scenarioStateSchema>;
   steps: Step[];
+  faults?: Faults;
+  /** Top-level keys the contract does not know (comments, expectations for other tools), ignored. */
+  ignoredKeys: string[];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -102,7 +113,8 @@ function describe(error: z.ZodError, prefix: string): string {
   const segments = [prefix, ...(issue?.path ?? []).map(String)];
   if (keys.length > 0) segments.push(keys[0] as string);
   const path = segments.filter(Boolean).join(".");
-  const message = keys.length > 0 ? "unknown configuration key" : (issue?.message ?? "invalid");
+  const unknown = prefix === "config" ? "unknown configuration key" : "unknown key";
+  const message = keys.length > 0 ? unknown : (issue?.message ?? "invalid");
   return `${path || "scenario"}: ${message.replace(/\s*\n\s*/g, " ")}`;
 }
 
@@ -157,7 +169,9 @@ export function parseScenario(raw: unknown): Scenario {
   };
   const config = configSchema.safeParse(deepMerge(defaults, parsed.data.config));
   if (!config.success) throw new ScenarioError(describe(config.error, "config"));
-  return { ...parsed.data, config: config.data, steps };
+  const ignoredKeys = Object.keys(raw).filter((key) => !knownKeys.has(key));
+  const { faults, ...rest } = parsed.data;
+  return { ...rest, ...(faults ? { faults } : {}), config: config.data, steps, ignoredKeys };
 }
 
 /** Line and column (from 1) of a character offset, as an editor shows them. */

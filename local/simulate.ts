@@ -17,6 +17,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     clock: scenario.clock,
     config: scenario.config,
     state: scenario.state,
+    faults: scenario.faults,
     observer: options.observer,
     onEvent: options.onEvent,
     approvalUrl: options.approvalUrl ?? LOCAL_APPROVAL_URL,

@@ -10,6 +10,8 @@ import {
 } from "@aws-sdk/client-sfn";
 import type { Context } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
+import { FunctionCrashedError, outsideInvocations, runInvocation } from "./sandbox/invocation.js";
+import { type RetryingState, StateRetries } from "./state-retries.js";
 
 /**
  * Step Functions on this machine: the deployed ASL definition executed by
@@ -25,6 +27,13 @@ export type LambdaHandler = (event: any, context: Context) => Promise<unknown>;
 export interface Timers {
   now(): Date;
   schedule(at: Date, fn: () => void): void;
+}
+
+/** Where Retry intervals pass (the sandbox clock); without it, retries follow at once. */
+export interface RetryWaits {
+  sleep(ms: number): Promise<void>;
+  /** Uniform in [0, 1) for a stable key: JitterStrategy FULL. */
+  random(key: string): number;
 }
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -115,6 +124,26 @@ type StateDefinition = Record<string, unknown> & {
   TimeoutSecondsPath?: string;
 };
 
+/**
+ * Validating a definition (the library compiles the ASL JSON schema) costs
+ * far more than running it, and every local runtime loads the same
+ * definition: one validated machine per definition serves them all, as the
+ * machine keeps no state between runs.
+ */
+const machines = new Map<string, StateMachine>();
+
+function machineFor(definition: unknown): StateMachine {
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
+  if (!machine) {
+    machine = new StateMachine(definition as never, {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+    machines.set(key, machine);
+  }
+  return machine;
+}
+
 export class LocalStepFunctions {
   readonly executions = new Map<string, LocalExecution>();
   private readonly parked = new Map<string, ParkedTask>();
@@ -126,6 +155,8 @@ export class LocalStepFunctions {
   private running = new Set<Promise<unknown>>();
   private aborts = new Map<string, () => void>();
   private shuttingDown = false;
+  private readonly retries: StateRetries;
+  private readonly invocations = new Map<string, number>();
 
   constructor(
     private readonly options: {
@@ -134,10 +165,15 @@ export class LocalStepFunctions {
       /** Deployed handler for each function ARN named in the definition. */
       handlers: Record<string, LambdaHandler>;
       timers: Timers;
+      retryWaits?: RetryWaits;
       observer?: StepObserver;
     },
   ) {
     this.states = options.definition.States as Record<string, StateDefinition>;
+    this.retries = new StateRetries(
+      this.states as Record<string, RetryingState>,
+      (key) => options.retryWaits?.random(key) ?? 0,
+    );
     const runnable = structuredClone(options.definition) as { States: Record<string, StateDefinition> };
     for (const [name, state] of Object.entries(runnable.States)) {
       if (state.Type === "Task" && String(state.Resource).endsWith(".waitForTaskToken")) {
@@ -147,9 +183,7 @@ export class LocalStepFunctions {
         state.TimeoutSeconds = LIBRARY_TIMEOUT_CAP;
       }
     }
-    this.machine = new StateMachine(runnable as never, {
-      validationOptions: { checkArn: true, checkPaths: true },
-    });
+    this.machine = machineFor(runnable);
   }
 
   get stateMachineArn(): string {
@@ -241,7 +275,8 @@ export class LocalStepFunctions {
       busy: true,
     };
     this.executions.set(name, execution);
-    this.run(execution, parsed);
+    // The execution is Step Functions' own, not part of the function invocation that started it.
+    outsideInvocations(() => this.run(execution, parsed));
     return { executionArn: execution.arn, startDate: execution.startDate };
   }
 
@@ -303,13 +338,30 @@ export class LocalStepFunctions {
     return {};
   }
 
-  private async invoke(functionArn: string, payload: unknown): Promise<unknown> {
+  /**
+   * One Lambda invocation of a step, as Step Functions sees it: a thrown error
+   * comes back as {errorType, errorMessage}; a runtime that died (crash,
+   * timeout) returns no error type, which Step Functions reports as
+   * Lambda.Unknown, whatever the function did after its dying call.
+   */
+  private async invoke(functionArn: string, payload: unknown, invocationId: string): Promise<unknown> {
     const handler = this.options.handlers[functionArn];
     if (!handler)
       throw new NamedError("Lambda.ResourceNotFoundException", `Function not found: ${functionArn}`);
+    const n = (this.invocations.get(invocationId) ?? 0) + 1;
+    this.invocations.set(invocationId, n);
     try {
-      return await handler(structuredClone(payload), lambdaContext(functionArn));
+      return await runInvocation(functionArn, `${invocationId}#${n}`, () =>
+        handler(structuredClone(payload), lambdaContext(functionArn)),
+      );
     } catch (error) {
+      if (error instanceof FunctionCrashedError) {
+        const payload = JSON.stringify({ errorType: error.name, errorMessage: error.message });
+        throw new NamedError(
+          "Lambda.Unknown",
+          `The cause could not be determined because Lambda did not return an error type. Returned payload: ${payload}`,
+        );
+      }
       // Lambda reports a thrown error as {errorType, errorMessage}; Step Functions keeps that JSON as Cause.
       const err = error instanceof Error ? error : new Error(String(error));
       throw new NamedError(
@@ -335,6 +387,20 @@ export class LocalStepFunctions {
       );
     }
     return this.timeouts.get(stateName) ?? 31_536_000;
+  }
+
+  /** A task attempt, started only once the Retry interval it owes has passed. */
+  private async attempt(visit: string, stateName: string, run: () => Promise<unknown>): Promise<unknown> {
+    const owed = this.retries.owed(visit);
+    if (owed > 0 && this.options.retryWaits) await this.options.retryWaits.sleep(owed);
+    try {
+      const output = await run();
+      this.retries.succeeded(visit);
+      return output;
+    } catch (error) {
+      this.retries.failed(visit, stateName, error instanceof Error ? error.name : String(error));
+      throw error;
+    }
   }
 
   private waitForToken(
@@ -380,35 +446,38 @@ export class LocalStepFunctions {
     for (const [name, state] of Object.entries(this.states)) {
       if (state.Type !== "Task") continue;
       const resource = String(state.Resource);
+      const visit = `${execution.name}/${name}`;
       if (resource.endsWith(".waitForTaskToken")) {
-        handlers[name] = async (input) => {
-          const token = `${execution.name}/${name}/${++this.tokenCounter}`;
-          const encoded = Buffer.from(token).toString("base64url");
-          this.issued.push(encoded);
-          const params = replaceMarker(input, encoded) as { FunctionName: string; Payload: unknown };
-          // The token is valid (and its timeout runs) from the moment the task starts, as in AWS.
-          const waiting = this.waitForToken(execution, name, encoded, params.Payload);
-          // A decision or timeout can land while the function still runs; its rejection is awaited below.
-          waiting.catch(() => undefined);
-          try {
-            await this.invoke(params.FunctionName, params.Payload);
-          } catch (error) {
-            // The function failed: the task fails with its error and the token is no longer valid.
-            this.parked.get(encoded)?.reject(error as Error);
-            throw error;
-          }
-          // Only now is the execution idle: nothing more happens until someone decides or time passes.
-          if (this.parked.has(encoded)) execution.busy = false;
-          return waiting;
-        };
+        handlers[name] = (input) =>
+          this.attempt(visit, name, async () => {
+            const token = `${execution.name}/${name}/${++this.tokenCounter}`;
+            const encoded = Buffer.from(token).toString("base64url");
+            this.issued.push(encoded);
+            const params = replaceMarker(input, encoded) as { FunctionName: string; Payload: unknown };
+            // The token is valid (and its timeout runs) from the moment the task starts, as in AWS.
+            const waiting = this.waitForToken(execution, name, encoded, params.Payload);
+            // A decision or timeout can land while the function still runs; its rejection is awaited below.
+            waiting.catch(() => undefined);
+            try {
+              await this.invoke(params.FunctionName, params.Payload, visit);
+            } catch (error) {
+              // The function failed: the task fails with its error and the token is no longer valid.
+              this.parked.get(encoded)?.reject(error as Error);
+              throw error;
+            }
+            // Only now is the execution idle: nothing more happens until someone decides or time passes.
+            if (this.parked.has(encoded)) execution.busy = false;
+            return waiting;
+          });
       } else {
-        handlers[name] = (input) => this.invoke(resource, input);
+        handlers[name] = (input) => this.attempt(visit, name, () => this.invoke(resource, input, visit));
       }
     }
     return handlers;
   }
 
   private run(execution: LocalExecution, input: unknown): void {
+    // The library would wait in real time; `attempt` waits the same intervals on the sandbox clock.
     const retryIntervalOverrides = Object.fromEntries(
       Object.entries(this.states)
         .filter(([, state]) => Array.isArray(state.Retry))

@@ -26,6 +26,65 @@ describe("scenario file validation", () => {
     expect(parse).toThrow(message);
   });
 
+  it.each([
+    [{ name: "no steps" }, /^steps: is required/],
+    [
+      { steps: [], faults: { rules: [{ service: "elbv2", action: "*", throttle: 2 }] } },
+      /^faults\.rules\.0\.throttle: /,
+    ],
+    [
+      { steps: [], faults: { rules: [{ service: "s3", action: "*", throttle: 0.1 }] } },
+      /^faults\.rules\.0\.service: /,
+    ],
+    [
+      { steps: [], faults: { rules: [{ service: "sns", action: "publish", failNext: 1 }] } },
+      /^faults\.rules\.0\.action: /,
+    ],
+    [
+      { steps: [], faults: { rules: [{ service: "sns", action: "Publish" }] } },
+      /^faults\.rules\.0: must set throttle, serverError or failNext/,
+    ],
+    [
+      { steps: [], faults: { crashAfter: [{ service: "elbv2", action: "ModifyListener", times: 0 }] } },
+      /^faults\.crashAfter\.0\.times: /,
+    ],
+    [{ steps: [], faults: { seed: 1, throttle: 0.3 } }, /^faults\.throttle: unknown key/],
+    [{ steps: [], faults: { seed: "seven" } }, /^faults\.seed: /],
+  ])("names the offending field of an invalid scenario %j", (raw, message) => {
+    // Act
+    const parse = () => parseScenario(raw);
+
+    // Assess
+    expect(parse).toThrow(ScenarioError);
+    expect(parse).toThrow(message);
+  });
+
+  it("reads faults as the contract writes them, with defaults", () => {
+    // Prepare
+    const raw = {
+      steps: [],
+      faults: {
+        seed: 7,
+        rules: [
+          { service: "*", action: "*", throttle: 0.3, serverError: 0.05 },
+          { service: "sfn", action: "SendTaskSuccess", failNext: 1 },
+        ],
+        crashAfter: [{ service: "elbv2", action: "ModifyListener" }],
+      },
+    };
+
+    // Act
+    const scenario = parseScenario(raw);
+
+    // Assess
+    expect(scenario.faults).toEqual({
+      ...raw.faults,
+      crashAfter: [{ service: "elbv2", action: "ModifyListener", times: 1 }],
+    });
+    expect(parseScenario({ steps: [], faults: {} }).faults).toEqual({ seed: 0, rules: [], crashAfter: [] });
+    expect(parseScenario({ steps: [] }).faults).toBeUndefined();
+  });
+
   it("accepts every step kind, ignoring keys it does not know", () => {
     // Prepare
     const raw = {

@@ -21,67 +21,93 @@ export interface EventRuleOptions {
   remediatorRoleArn: string;
 }
 
+/**
+ * Where AWS delivers a control's events: its CloudTrail events and, for a
+ * global service, its Config items and compliance results too. AWS Config
+ * records CloudFront (a global resource) only in us-east-1, where
+ * CloudFront.9/.10 are evaluated; regional resources are recorded in their
+ * own region. So each kind of rule is split by delivery: one in every watched
+ * region, one in us-east-1 whatever the watched regions.
+ */
+const deliveries = [
+  { delivery: "regional", placement: "watched-regions", suffix: "regional" },
+  { delivery: "us-east-1", placement: "us-east-1", suffix: "us-east-1" },
+] as const;
+
 export function eventRules({ controls, remediatorRoleArn }: EventRuleOptions): EventRule[] {
   const rules: EventRule[] = [];
-  const regional = cloudTrailRule(
-    "driftwarden-cloudtrail-regional",
-    "watched-regions",
-    controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === "regional"),
-    remediatorRoleArn,
-  );
-  if (regional) rules.push(regional);
-  const global = cloudTrailRule(
-    "driftwarden-cloudtrail-us-east-1",
-    "us-east-1",
-    controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === "us-east-1"),
-    remediatorRoleArn,
-  );
-  if (global) rules.push(global);
-
-  const resourceTypes = unique(controls.flatMap((c) => c.metadata.triggers.config.resourceTypes));
-  if (resourceTypes.length > 0) {
-    rules.push({
-      name: "driftwarden-config-items",
-      placement: "watched-regions",
-      description: `Config item changes of ${resourceTypes.join(", ")} (inline and oversized)`,
-      pattern: {
-        source: ["aws.config"],
-        "detail-type": [detailTypes.configItem],
-        // Deleted items pass on purpose: intake records them as resource-gone instead of losing them.
-        detail: {
-          $or: [
-            {
-              messageType: ["ConfigurationItemChangeNotification"],
-              configurationItem: { resourceType: resourceTypes },
-            },
-            {
-              messageType: ["OversizedConfigurationItemChangeNotification"],
-              configurationItemSummary: { resourceType: resourceTypes },
-            },
-          ],
-        },
-      },
-    });
+  const placed = deliveries.map(({ delivery, placement, suffix }) => ({
+    placement,
+    suffix,
+    controls: controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === delivery),
+  }));
+  for (const { placement, suffix, controls: delivered } of placed) {
+    const rule = cloudTrailRule(`driftwarden-cloudtrail-${suffix}`, placement, delivered, remediatorRoleArn);
+    if (rule) rules.push(rule);
   }
-
-  const managedRules = unique(controls.flatMap((c) => c.metadata.triggers.config.managedRules));
-  if (managedRules.length > 0) {
-    rules.push({
-      name: "driftwarden-config-compliance",
-      placement: "watched-regions",
-      description: `NON_COMPLIANT results of Config rules built on ${managedRules.join(", ")}`,
-      pattern: {
-        source: ["aws.config"],
-        "detail-type": [detailTypes.compliance],
-        detail: {
-          messageType: ["ComplianceChangeNotification"],
-          configRuleName: managedRules.flatMap(ruleNameWildcards),
-          newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
-        },
-      },
-    });
+  for (const { placement, suffix, controls: delivered } of placed) {
+    const rule = configItemRule(`driftwarden-config-items-${suffix}`, placement, delivered);
+    if (rule) rules.push(rule);
+  }
+  for (const { placement, suffix, controls: delivered } of placed) {
+    const rule = complianceRule(`driftwarden-config-compliance-${suffix}`, placement, delivered);
+    if (rule) rules.push(rule);
   }
   return rules;
+}
+
+function configItemRule(
+  name: string,
+  placement: EventRule["placement"],
+  controls: readonly AnyControl[],
+): EventRule | undefined {
+  const resourceTypes = unique(controls.flatMap((c) => c.metadata.triggers.config.resourceTypes));
+  if (resourceTypes.length === 0) return undefined;
+  return {
+    name,
+    placement,
+    description: `Config item changes of ${resourceTypes.join(", ")} (inline and oversized)`,
+    pattern: {
+      source: ["aws.config"],
+      "detail-type": [detailTypes.configItem],
+      // Deleted items pass on purpose: intake records them as resource-gone instead of losing them.
+      detail: {
+        $or: [
+          {
+            messageType: ["ConfigurationItemChangeNotification"],
+            configurationItem: { resourceType: resourceTypes },
+          },
+          {
+            messageType: ["OversizedConfigurationItemChangeNotification"],
+            configurationItemSummary: { resourceType: resourceTypes },
+          },
+        ],
+      },
+    },
+  };
+}
+
+function complianceRule(
+  name: string,
+  placement: EventRule["placement"],
+  controls: readonly AnyControl[],
+): EventRule | undefined {
+  const managedRules = unique(controls.flatMap((c) => c.metadata.triggers.config.managedRules));
+  if (managedRules.length === 0) return undefined;
+  return {
+    name,
+    placement,
+    description: `NON_COMPLIANT results of Config rules built on ${managedRules.join(", ")}`,
+    pattern: {
+      source: ["aws.config"],
+      "detail-type": [detailTypes.compliance],
+      detail: {
+        messageType: ["ComplianceChangeNotification"],
+        configRuleName: managedRules.flatMap(ruleNameWildcards),
+        newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+      },
+    },
+  };
 }
 
 /**

@@ -17,8 +17,10 @@ const metricNames: Record<IntakeResult["status"], string> = {
 };
 
 /**
- * EventBridge target. Never throws for a bad event: EventBridge would retry it
- * for a day, so a malformed event is logged with its reason and answered.
+ * EventBridge target, invoked asynchronously. A malformed or irrelevant event
+ * is logged with its reason and answered (retrying cannot fix it); an event
+ * that could not be fully handled throws, so Lambda retries it and finally
+ * hands it to the on-failure destination (see infra/intake-delivery.ts).
  */
 export const handler = lambda(
   async (event: unknown): Promise<IntakeResult[]> => {

@@ -1,9 +1,9 @@
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AnyControl, ControlContext, Trigger } from "../controls/types.js";
-import { errorMessage, errorName } from "../lib/errors.js";
+import { errorMessage, IntakeFailedError } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
 import { classify } from "./classify.js";
-import { checkTarget, type IntakeResult, type StartDeps } from "./start.js";
+import { checkTarget, type IntakeResult, isInvalidRequest, type StartDeps } from "./start.js";
 
 export type { IntakeIgnoreReason, IntakeResult, IntakeStatus } from "./start.js";
 
@@ -12,12 +12,24 @@ export interface IntakeDeps extends StartDeps {
   remediatorRoleArn: string;
 }
 
-/** Redeliveries of an event arrive within minutes; a week is ample and keeps the table small. */
+/** Redeliveries of an event arrive within hours; a week is ample and keeps the table small. */
 const seenForSeconds = 7 * 24 * 60 * 60;
 
+interface Failure {
+  control: string;
+  resource?: string;
+  error: unknown;
+}
+
 /**
- * One EventBridge event in, one result per (control, target) out. Every event
- * ends in at least one result, so nothing it caused or failed to cause is lost.
+ * One EventBridge event in, one result per (control, target) out. An event
+ * that means nothing (malformed, not relevant, a failed call, the
+ * remediator's own change) is answered without touching AWS. An event that
+ * could not be fully handled (a throttled read, an AWS 5xx, a timeout, any
+ * error) fails the invocation once every target was tried, so that Lambda
+ * retries it and finally dead-letters it: targets already started are safe
+ * to try again (their workflows are named after the drift), and the event is
+ * marked seen only after everything succeeded.
  */
 export async function intake(envelope: unknown, deps: IntakeDeps): Promise<IntakeResult[]> {
   const classification = classify(envelope, deps);
@@ -30,27 +42,37 @@ export async function intake(envelope: unknown, deps: IntakeDeps): Promise<Intak
   }
 
   const { eventId, trigger, actor, source, eventTime } = classification;
-  try {
-    if (!(await markSeen(eventId, deps))) {
-      return [
-        { eventId, status: "ignored", reason: "duplicate", detail: `event ${eventId} was already handled` },
-      ];
-    }
-  } catch (error) {
-    logger.error("marking the event seen failed", { eventId, error });
-    return [{ eventId, status: "error", message: `marking event ${eventId} seen: ${errorMessage(error)}` }];
+  if (await unless(`reading the seen-marker of event ${eventId}`, () => seen(eventId, deps))) {
+    return [
+      { eventId, status: "ignored", reason: "duplicate", detail: `event ${eventId} was already handled` },
+    ];
   }
 
   const origin = { source, actor, eventId, eventTime };
   const results: IntakeResult[] = [];
+  const failures: Failure[] = [];
   for (const control of classification.controls) {
     const controlId = control.metadata.id;
     let targets: string[];
     try {
       targets = [...new Set(await control.resolveTargets(trigger, triggerContext(trigger, deps)))];
     } catch (error) {
-      logger.error("resolving targets failed", { control: controlId, eventId, error });
-      results.push({ eventId, status: "error", control: controlId, message: errorMessage(error) });
+      if (isInvalidRequest(error)) {
+        results.push({
+          eventId,
+          status: "ignored",
+          reason: "not-relevant",
+          control: controlId,
+          detail: `the ${trigger.kind} event names nothing that can exist: ${errorMessage(error)}`,
+        });
+        continue;
+      }
+      logger.error("resolving the targets of an event failed; it will be retried", {
+        eventId,
+        control: controlId,
+        error,
+      });
+      failures.push({ control: controlId, error });
       continue;
     }
     if (targets.length === 0) {
@@ -65,55 +87,73 @@ export async function intake(envelope: unknown, deps: IntakeDeps): Promise<Intak
     }
     for (const target of targets) {
       const context = { account: trigger.account, region: trigger.region };
-      results.push(await checkTarget(control, target, origin, context, deps, { startWhenCompliant: true }));
+      try {
+        results.push(
+          await checkTarget(control, target, origin, context, deps, { joinOpenWhenCompliant: true }),
+        );
+      } catch (error) {
+        logger.error("handling a resource of an event failed; the event will be retried", {
+          eventId,
+          control: controlId,
+          resource: target,
+          error,
+        });
+        failures.push({ control: controlId, resource: target, error });
+      }
     }
   }
 
-  if (results.some((result) => result.status === "error")) await releaseSeen(eventId, deps);
+  if (failures.length > 0) {
+    const what = failures.map(
+      (f) => `${f.control} on ${f.resource ?? "its targets"}: ${errorMessage(f.error)}`,
+    );
+    throw new IntakeFailedError(
+      `event ${eventId} was not fully handled (${what.join("; ")})`,
+      failures[0]?.resource,
+      { cause: failures[0]?.error },
+    );
+  }
+  await unless(`marking event ${eventId} seen`, () => markSeen(eventId, deps));
   return results;
+}
+
+/** Runs `step`; its failure fails the invocation, naming what was being done. */
+async function unless<T>(doing: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    logger.error(`${doing} failed; the event will be retried`, { error });
+    throw new IntakeFailedError(`${doing} failed: ${errorMessage(error)}`, undefined, { cause: error });
+  }
 }
 
 function triggerContext(trigger: Trigger, deps: IntakeDeps): ControlContext {
   return { account: trigger.account, region: trigger.region, clients: deps.clients, now: deps.now };
 }
 
-/** True when this delivery is the first; EventBridge delivers at least once. */
-async function markSeen(eventId: string, deps: IntakeDeps): Promise<boolean> {
-  const now = deps.now();
-  try {
-    await deps.clients.dynamo(deps.resources.region).send(
-      new PutCommand({
-        TableName: deps.resources.eventsTable,
-        Item: {
-          pk: `event#${eventId}`,
-          eventId,
-          receivedAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + seenForSeconds,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
+const seenKey = (eventId: string) => ({ pk: `event#${eventId}` });
+
+/** True when an earlier delivery of this event was fully handled (EventBridge delivers at least once). */
+async function seen(eventId: string, deps: IntakeDeps): Promise<boolean> {
+  const { Item } = await deps.clients
+    .dynamo(deps.resources.region)
+    .send(
+      new GetCommand({ TableName: deps.resources.eventsTable, Key: seenKey(eventId), ConsistentRead: true }),
     );
-    return true;
-  } catch (error) {
-    if (errorName(error) === "ConditionalCheckFailedException") return false;
-    throw error;
-  }
+  return Item !== undefined;
 }
 
-/**
- * A target failed: the event was not fully handled, so a redelivery must not be
- * taken for a duplicate. Targets that did start are protected by their
- * execution names.
- */
-async function releaseSeen(eventId: string, deps: IntakeDeps): Promise<void> {
-  try {
-    await deps.clients
-      .dynamo(deps.resources.region)
-      .send(new DeleteCommand({ TableName: deps.resources.eventsTable, Key: { pk: `event#${eventId}` } }));
-  } catch (error) {
-    logger.error("releasing the seen marker failed; a redelivery will be taken for a duplicate", {
-      eventId,
-      error,
-    });
-  }
+async function markSeen(eventId: string, deps: IntakeDeps): Promise<void> {
+  const now = deps.now();
+  await deps.clients.dynamo(deps.resources.region).send(
+    new PutCommand({
+      TableName: deps.resources.eventsTable,
+      Item: {
+        ...seenKey(eventId),
+        eventId,
+        handledAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + seenForSeconds,
+      },
+    }),
+  );
 }

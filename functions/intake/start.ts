@@ -1,22 +1,22 @@
-import { createHash } from "node:crypto";
-import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { outOfScope } from "../controls/scope.js";
 import type { Actor, AnyControl, ControlContext } from "../controls/types.js";
 import type { Clients } from "../lib/aws.js";
 import { controlConfig } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
 import { errorMessage, errorName } from "../lib/errors.js";
-import { logger } from "../lib/observability.js";
 import type { DriftwardenResources } from "../lib/resources.js";
 import type { TriggerSource, WorkflowInput } from "../workflow/types.js";
 import type { IgnoreReason } from "./classify.js";
+import { openExecution, startOrJoin } from "./executions.js";
+
+export { executionName } from "./executions.js";
 
 /**
  * The path shared by event intake and the sweep: re-read one resource, judge
  * it, and start (or join) the one workflow for its current drift.
  */
 
-export type IntakeIgnoreReason = IgnoreReason | "duplicate";
+export type IntakeIgnoreReason = IgnoreReason | "duplicate" | "compliant";
 
 export type IntakeResult =
   | { eventId: string | null; status: "started"; execution: string; control: string; resource: string }
@@ -49,16 +49,18 @@ export interface TriggerOrigin {
 
 export interface CheckOptions {
   /**
-   * Events start a workflow for a compliant resource too (the workflow
-   * re-checks and records `compliant`); the sweep does not, or every resource
-   * would get an execution and an audit record on every run.
+   * An event about a compliant resource joins the workflow still open for it
+   * (it may be the fix the event reports); the sweep skips compliant
+   * resources without asking, or every run would cost a look-up per resource.
    */
-  startWhenCompliant: boolean;
+  joinOpenWhenCompliant: boolean;
 }
 
-/** Standard workflows keep closed execution names for 90 days; recurrences get a numbered suffix. */
-const maxRecurrences = 50;
-
+/**
+ * One resource of one control: a result for every definite answer (started,
+ * joined, gone, compliant, not applicable). A failure to read or to start is
+ * thrown: the caller decides whether it is retried (intake) or reported (the sweep).
+ */
 export async function checkTarget(
   control: AnyControl,
   resource: string,
@@ -69,120 +71,70 @@ export async function checkTarget(
 ): Promise<IntakeResult> {
   const controlId = control.metadata.id;
   const base = { eventId: origin.eventId, control: controlId, resource };
+  const region = resourceRegion(resource, context.region);
+  const ctx: ControlContext = { account: context.account, region, clients: deps.clients, now: deps.now };
+  let snapshot: unknown;
   try {
-    const region = resourceRegion(resource, context.region);
-    const ctx: ControlContext = { account: context.account, region, clients: deps.clients, now: deps.now };
-    const snapshot = await control.collect(ctx, resource);
-    if (snapshot === null || snapshot === undefined) {
-      return { ...base, status: "ignored", reason: "resource-gone", detail: `${resource} no longer exists` };
-    }
-    const { scope, settings } = controlConfig(deps.resources.config, controlId);
-    const outside = outOfScope(control.tags(snapshot), scope);
-    if (outside) {
-      return { ...base, status: "ignored", reason: "not-relevant", detail: `out of scope: ${outside}` };
-    }
-    const finding = control.detect(snapshot, settings);
-    if (finding.status === "not-applicable") {
-      return { ...base, status: "ignored", reason: "not-relevant", detail: finding.message };
-    }
-    if (finding.status === "compliant" && !options.startWhenCompliant) {
-      return { ...base, status: "ignored", reason: "not-relevant", detail: `compliant: ${finding.message}` };
-    }
-    const driftDigest = digest(control.ownedState(snapshot), 16);
-    const input: WorkflowInput = {
-      control: controlId,
-      resource,
-      region,
-      account: context.account,
-      trigger: origin.source,
-      actor: origin.actor,
-      eventId: origin.eventId,
-      eventTime: origin.eventTime,
-      driftDigest,
+    snapshot = await control.collect(ctx, resource);
+  } catch (error) {
+    if (!isInvalidRequest(error)) throw error;
+    return {
+      ...base,
+      status: "ignored",
+      reason: "not-relevant",
+      detail: `${resource} cannot exist: ${errorMessage(error)}`,
     };
-    return { ...base, ...(await startOrJoin(executionName(controlId, resource, driftDigest), input, deps)) };
-  } catch (error) {
-    const message = errorMessage(error);
-    logger.error("checking a resource failed", {
-      control: controlId,
-      resource,
-      eventId: origin.eventId,
-      error,
-    });
-    return { ...base, status: "error", message };
   }
-}
-
-type StartOutcome =
-  | { status: "started"; execution: string }
-  | { status: "ignored"; reason: "duplicate"; detail: string }
-  | { status: "error"; message: string };
-
-/**
- * One workflow per (control, resource, drift): the name is the lock. A running
- * execution of the same drift is joined; a closed one means the drift came
- * back after it ended, so the next numbered name is tried.
- */
-async function startOrJoin(name: string, input: WorkflowInput, deps: StartDeps): Promise<StartOutcome> {
-  const { stateMachineArn } = deps.resources;
-  const sfn = deps.clients.sfn(arnRegion(stateMachineArn) ?? deps.resources.region);
-  const executionPrefix = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:`;
-  const closed: string[] = [];
-  for (let attempt = 1; attempt <= maxRecurrences; attempt += 1) {
-    const candidate = attempt === 1 ? name : `${name}-${attempt}`;
-    const status = await executionStatus(sfn, `${executionPrefix}${candidate}`);
-    if (status === "RUNNING" || status === "PENDING_REDRIVE") {
-      return { status: "ignored", reason: "duplicate", detail: `joined running execution ${candidate}` };
-    }
-    if (status !== undefined) {
-      closed.push(`${candidate} (${status})`);
-      continue;
-    }
-    try {
-      await sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name: candidate, input: JSON.stringify(input) }),
-      );
-      return { status: "started", execution: candidate };
-    } catch (error) {
-      // Another delivery of the same drift won the race between Describe and Start.
-      if (errorName(error) === "ExecutionAlreadyExists") {
-        return {
-          status: "ignored",
-          reason: "duplicate",
-          detail: `execution ${candidate} was started concurrently`,
-        };
-      }
-      throw error;
-    }
+  if (snapshot === null || snapshot === undefined) {
+    return { ...base, status: "ignored", reason: "resource-gone", detail: `${resource} no longer exists` };
   }
-  return {
-    status: "error",
-    message: `drift of ${input.resource} recurred more than ${maxRecurrences} times; closed executions: ${closed.slice(-3).join(", ")}`,
+  const { scope, settings } = controlConfig(deps.resources.config, controlId);
+  const outside = outOfScope(control.tags(snapshot), scope);
+  if (outside) {
+    return { ...base, status: "ignored", reason: "not-relevant", detail: `out of scope: ${outside}` };
+  }
+  const finding = control.detect(snapshot, settings);
+  if (finding.status === "not-applicable") {
+    return { ...base, status: "ignored", reason: "not-relevant", detail: finding.message };
+  }
+  if (finding.status === "compliant") {
+    const open = options.joinOpenWhenCompliant ? await openExecution(controlId, resource, deps) : undefined;
+    if (open) {
+      return { ...base, status: "ignored", reason: "duplicate", detail: `joined running execution ${open}` };
+    }
+    return { ...base, status: "ignored", reason: "compliant", detail: finding.message };
+  }
+  const input: WorkflowInput = {
+    control: controlId,
+    resource,
+    region,
+    account: context.account,
+    trigger: origin.source,
+    actor: origin.actor,
+    eventId: origin.eventId,
+    eventTime: origin.eventTime,
+    driftDigest: digest(control.ownedState(snapshot), 16),
   };
+  return { ...base, ...(await startOrJoin(input, deps)) };
 }
 
-async function executionStatus(
-  sfn: ReturnType<Clients["sfn"]>,
-  executionArn: string,
-): Promise<string | undefined> {
-  try {
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return execution.status ?? "RUNNING";
-  } catch (error) {
-    if (errorName(error) === "ExecutionDoesNotExist") return undefined;
-    throw error;
-  }
-}
+const invalidRequests = new Set([
+  "ValidationError",
+  "ValidationException",
+  "InvalidArgument",
+  "InvalidInput",
+  "InvalidParameterValue",
+  "InvalidParameterException",
+]);
 
 /**
- * `<control>-<resource hash>-<drift digest>`: at most 80 characters of
- * [A-Za-z0-9_-], as Step Functions requires, with room for a recurrence suffix.
+ * AWS refused the request itself as invalid (an ARN of the wrong shape, an
+ * unknown region): the event named something that cannot exist, and asking
+ * again cannot change that. Anything else (throttling, 5xx, access denied)
+ * may pass, and is retried.
  */
-export function executionName(controlId: string, resource: string, driftDigest: string): string {
-  const resourceHash = createHash("sha256").update(resource).digest("hex").slice(0, 12);
-  const safeDigest = driftDigest.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 16);
-  const safeControl = controlId.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80 - 1 - 12 - 1 - 16 - 3);
-  return `${safeControl}-${resourceHash}-${safeDigest}`;
+export function isInvalidRequest(error: unknown): boolean {
+  return invalidRequests.has(errorName(error) ?? "") && (error as { $fault?: string }).$fault === "client";
 }
 
 /** CloudFront is global and lives in us-east-1; other ARNs name their region. */
@@ -191,9 +143,4 @@ export function resourceRegion(resource: string, fallback: string): string {
   if (parts[0] !== "arn" || parts.length < 6) return fallback;
   if (parts[2] === "cloudfront") return "us-east-1";
   return parts[3] || fallback;
-}
-
-function arnRegion(arn: string): string | undefined {
-  const region = arn.split(":")[3];
-  return region ? region : undefined;
 }

@@ -35,11 +35,23 @@ export async function sweep(deps: SweepDeps): Promise<IntakeResult[]> {
         continue;
       }
       for (const resource of resources) {
-        results.push(
-          await checkTarget(control, resource, origin, { account, region }, deps, {
-            startWhenCompliant: false,
-          }),
-        );
+        try {
+          results.push(
+            await checkTarget(control, resource, origin, { account, region }, deps, {
+              joinOpenWhenCompliant: false,
+            }),
+          );
+        } catch (error) {
+          // The next sweep tries again; one resource must not stop the rest.
+          logger.error("checking a resource failed", { control: controlId, resource, error });
+          results.push({
+            eventId: null,
+            status: "error",
+            control: controlId,
+            resource,
+            message: errorMessage(error),
+          });
+        }
       }
     }
   }

@@ -1,9 +1,12 @@
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
+import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Pluggable } from "@smithy/types";
 
@@ -16,14 +19,43 @@ import type { Pluggable } from "@smithy/types";
 // biome-ignore lint/suspicious/noExplicitAny: SDK plugins are generic over every client's input/output union
 type AnyPlugin = Pluggable<any, any>;
 
-export type ServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn";
+export type ServiceName =
+  | "elbv2"
+  | "cloudfront"
+  | "sns"
+  | "sts"
+  | "sfn"
+  | "dynamodb"
+  | "kms"
+  | "wafv2"
+  | "config";
+
+export interface ClientTarget {
+  service: ServiceName;
+  region: string;
+}
 
 export interface ClientPluginRegistration {
   /** Called for each new client with the service it talks to and its region. */
-  plugin: (client: { service: ServiceName; region: string }) => AnyPlugin;
-  /** Extra client configuration (endpoint, credentials) for local stand-ins. */
-  config?: Record<string, unknown>;
+  plugin: (client: ClientTarget) => AnyPlugin;
+  /**
+   * Extra client configuration (endpoint, credentials, retry strategy) for
+   * local stand-ins; a function gives each client its own (a retry strategy
+   * holds per-client state, as the SDK's default one does).
+   */
+  config?: Record<string, unknown> | ((client: ClientTarget) => Record<string, unknown>);
 }
+
+/**
+ * Attempts per call, the first included. The SDK's adaptive mode backs off
+ * (throttling: up to 1 s, 2 s, 4 s, 8 s with full jitter) and slows the
+ * client's own sending rate, so five attempts ride out a burst on the
+ * control-plane APIs (ELBv2, CloudFront and WAF throttle at a few requests per
+ * second, shared with every other tool in the account) and still leave a
+ * minute-long Lambda time to finish. What gets past them is retried a level
+ * up: Lambda's async retry for intake, the workflow's Retry for its steps.
+ */
+export const maxAttempts = 5;
 
 const registrations: ClientPluginRegistration[] = [];
 const cache = new Map<string, unknown>();
@@ -53,10 +85,14 @@ function build<T extends { middlewareStack: { use(p: AnyPlugin): void } }>(
   const key = `${service}:${region}`;
   const cached = cache.get(key);
   if (cached) return cached as T;
-  const merged: Record<string, unknown> = { region };
-  for (const r of registrations) Object.assign(merged, r.config);
+  const target = { service, region };
+  const merged: Record<string, unknown> = { region, retryMode: "adaptive", maxAttempts };
+  for (const r of registrations) {
+    Object.assign(merged, typeof r.config === "function" ? r.config(target) : r.config);
+  }
+  if (service === "dynamodb") Object.assign(merged, dynamoOverrides, { region });
   const client = create(merged);
-  for (const r of registrations) client.middlewareStack.use(r.plugin({ service, region }));
+  for (const r of registrations) client.middlewareStack.use(r.plugin(target));
   cache.set(key, client);
   return client;
 }
@@ -68,11 +104,16 @@ export const clients = {
   sns: (region: string) => build("sns", region, (c) => new SNSClient(c)),
   sts: (region: string) => build("sts", region, (c) => new STSClient(c)),
   sfn: (region: string) => build("sfn", region, (c) => new SFNClient(c)),
+  kms: (region: string) => build("kms", region, (c) => new KMSClient(c)),
+  /** Web ACLs of CloudFront scope are managed through us-east-1; regional ones in their region. */
+  wafv2: (region: string) => build("wafv2", region, (c) => new WAFV2Client(c)),
+  config: (region: string) => build("config", region, (c) => new ConfigServiceClient(c)),
   dynamo: (region: string) => {
-    const key = `dynamo:${region}`;
+    const key = `dynamo-document:${region}`;
     const cached = cache.get(key);
     if (cached) return cached as DynamoDBDocumentClient;
-    const base = new DynamoDBClient({ region, ...dynamoOverrides });
+    // The document client shares its base client's middleware stack, so plugins reach it too.
+    const base = build("dynamodb", region, (c) => new DynamoDBClient(c));
     const doc = DynamoDBDocumentClient.from(base, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
     });

@@ -40,6 +40,9 @@ export class ApprovalError extends DriftwardenError {}
  */
 export class ApprovalDeliveryError extends ApprovalError {}
 
+/** An event intake could not fully handle; thrown so that it is delivered again. */
+export class IntakeFailedError extends DriftwardenError {}
+
 /** A scenario file that cannot be run; the message names the field. */
 export class ScenarioError extends DriftwardenError {}
 

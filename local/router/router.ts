@@ -1,11 +1,14 @@
-import type { EventRule } from "../../functions/events/patterns.js";
 import { cloudTrailExclusion, describeIssues } from "../../functions/intake/classify.js";
 import { cloudTrailDetailSchema, detailTypes, envelopeSchema } from "../../functions/intake/schemas.js";
+import type { RoutingPlan } from "../../infra/routing-plan.js";
 import { compilePattern } from "./match.js";
 
 /**
- * The local stand-in for EventBridge rules: the same pattern objects infra
- * deploys decide which events reach intake.
+ * The local stand-in for EventBridge as driftwarden is deployed: the routing
+ * plan infra deploys (infra/routing-plan.ts, built from the same rules and
+ * regions) decides which events reach intake. An event lands on the bus of its
+ * region; only the rules deployed there see it, and a rule that forwards puts
+ * it on the home region's bus, whose rules invoke intake.
  */
 export interface RouteOptions {
   /** Region whose event bus receives the event; defaults to the envelope's `region`. */
@@ -13,23 +16,30 @@ export interface RouteOptions {
 }
 
 export interface RouteResult {
-  /** Names of the rules whose pattern matched, in rule order. */
+  /** The rules (by origin, as eventRules names them) whose home target invokes intake, in rule order. */
   matched: string[];
+  /** The region whose bus received the event. */
+  region: string;
+  /** False when the deployment has no rule at all in that region. */
+  deployed: boolean;
 }
 
 const compiled = new WeakMap<object, (event: unknown) => boolean>();
 
-export function routeEvent(
-  envelope: unknown,
-  rules: readonly EventRule[],
-  options: RouteOptions = {},
-): RouteResult {
-  const region = options.region ?? envelopeRegion(envelope);
-  const matched = rules
-    .filter((rule) => rule.placement === "watched-regions" || region === "us-east-1")
-    .filter((rule) => matcherOf(rule)(envelope))
-    .map((rule) => rule.name);
-  return { matched };
+export function routeEvent(envelope: unknown, plan: RoutingPlan, options: RouteOptions = {}): RouteResult {
+  const region = options.region ?? envelopeRegion(envelope) ?? "";
+  const arrival = plan.regions.find((candidate) => candidate.region === region);
+  if (!arrival) return { matched: [], region, deployed: false };
+  const home = arrival.isHome ? arrival : plan.regions.find((candidate) => candidate.isHome);
+  const reachesHome =
+    arrival.isHome ||
+    arrival.rules.some((rule) => rule.target.kind === "forward-to-home" && matcherOf(rule.pattern)(envelope));
+  const matched = reachesHome
+    ? (home?.rules ?? [])
+        .filter((rule) => rule.target.kind === "intake" && matcherOf(rule.pattern)(envelope))
+        .map((rule) => rule.origin)
+    : [];
+  return { matched, region, deployed: true };
 }
 
 export type UnmatchedReason = "own-change" | "failed-call" | "not-relevant" | "malformed";
@@ -71,11 +81,11 @@ export function malformedReason(envelope: unknown): string | undefined {
   return undefined;
 }
 
-function matcherOf(rule: EventRule): (event: unknown) => boolean {
-  let matcher = compiled.get(rule.pattern);
+function matcherOf(pattern: Record<string, unknown>): (event: unknown) => boolean {
+  let matcher = compiled.get(pattern);
   if (!matcher) {
-    matcher = compilePattern(rule.pattern);
-    compiled.set(rule.pattern, matcher);
+    matcher = compilePattern(pattern);
+    compiled.set(pattern, matcher);
   }
   return matcher;
 }

@@ -1,6 +1,16 @@
-import type { MetadataBearer, Pluggable } from "@smithy/types";
+import { Retry } from "@smithy/core/retry";
+import type {
+  FinalizeRequestMiddleware,
+  HandlerExecutionContext,
+  MetadataBearer,
+  Pluggable,
+} from "@smithy/types";
 import type { OriginProbe, ProbeResult } from "../../functions/controls/types.js";
-import { type ClientPluginRegistration, type ServiceName, useClientPlugin } from "../../functions/lib/aws.js";
+import {
+  type ClientPluginRegistration,
+  type ClientTarget,
+  useClientPlugin,
+} from "../../functions/lib/aws.js";
 import { ConfigurationError } from "../../functions/lib/errors.js";
 import { SandboxClock } from "./clock.js";
 import { CLOUDFRONT_REGION, CloudFrontService } from "./cloudfront.js";
@@ -13,14 +23,19 @@ import {
 } from "./cloudtrail.js";
 import { Elbv2Service } from "./elbv2.js";
 import { isServiceError, type SandboxServiceName, throttlingError } from "./errors.js";
+import { faultResponse } from "./fault-responses.js";
+import { type Fault, type FaultCounts, FaultPlan, type Faults } from "./faults.js";
 import { assumedRole, type SandboxIdentity } from "./identity.js";
 import { IdSource } from "./ids.js";
+import { currentInvocation, FunctionCrashedError } from "./invocation.js";
 import { copy, type Json } from "./json.js";
+import { sandboxRetryStrategy } from "./sdk-retry.js";
 import type { CallContext, SandboxService } from "./service.js";
 import { type Publication, SnsService } from "./sns.js";
 import { type OriginProbeStatus, parseSandboxState, type SandboxState } from "./state.js";
 import { StsService } from "./sts.js";
 import { WafV2Service } from "./wafv2.js";
+import { SandboxWaits } from "./waits.js";
 
 export const DEFAULT_ACCOUNT = "111122223333";
 export const DEFAULT_REGION = "eu-west-1";
@@ -76,6 +91,8 @@ export class SandboxAccount {
   readonly mutations: Mutation[] = [];
   readonly probes: ProbeRecord[] = [];
   readonly probe: OriginProbe;
+  /** Where the pipeline's waits (retry backoff and the like) pass: on this account's clock. */
+  readonly waits: SandboxWaits;
 
   private readonly ids: IdSource;
   private readonly elbv2: Elbv2Service;
@@ -90,6 +107,8 @@ export class SandboxAccount {
   private readonly origins: Record<string, OriginProbeStatus>;
   /** ACM certificates the scenario describes (nothing calls ACM, so they stay as given). */
   private readonly acm: SandboxState["acm"];
+  private readonly passThrough = new Set<string>();
+  private faults = new FaultPlan({ seed: 0, rules: [], crashAfter: [] });
 
   constructor(options: SandboxAccountOptions = {}) {
     this.account = options.account ?? DEFAULT_ACCOUNT;
@@ -97,6 +116,7 @@ export class SandboxAccount {
       throw new ConfigurationError(`account: "${this.account}" is not a 12-digit AWS account id`);
     this.region = options.region ?? DEFAULT_REGION;
     this.clock = options.clock ?? new SandboxClock();
+    this.waits = new SandboxWaits(this.clock);
     this.remediatorRoleArn =
       options.remediatorRoleArn ?? `arn:aws:iam::${this.account}:role/driftwarden-remediator`;
     const state = parseSandboxState(options.state);
@@ -339,31 +359,83 @@ export class SandboxAccount {
   }
 
   /**
+   * Services answered by a local stand-in over HTTP at the client's own
+   * endpoint (DynamoDB: the runtime's DynamoDB-compatible server): the plugin
+   * passes their requests on, with faults applied all the same.
+   */
+  forwardToEndpoint(service: string): void {
+    this.passThrough.add(service);
+  }
+
+  /** The scenario's faults, from now on, for calls made inside a function invocation. */
+  useFaults(faults: Faults): void {
+    this.faults = new FaultPlan(faults);
+  }
+
+  /** A number in [0, 1) for a stable key, from the scenario's seed (jitter the SDK does not draw itself). */
+  draw(key: string): number {
+    return this.faults.draw(key);
+  }
+
+  /** Faults injected so far (the report's `faultsInjected`). */
+  get faultsInjected(): FaultCounts {
+    return { ...this.faults.injected };
+  }
+
+  /**
    * An SDK client plugin answering every command from this account as
-   * `identity`. It sits in the initialize step, before serialization,
-   * endpoint resolution, signing (where credentials would be resolved) and
-   * HTTP, so nothing leaves the process.
+   * `identity`, below the SDK's retry layer (the deserialize step), so the
+   * SDK retries a throttled or failed attempt exactly as it retries AWS's.
+   * Endpoint resolution and signing run as against AWS, with the static
+   * sandbox credentials; nothing leaves the process except requests to a
+   * stand-in of `forwardToEndpoint`.
+   *
+   * Inside a function invocation (see invocation.ts), each attempt may meet a
+   * scenario fault, answered on the wire in the service's protocol so that the
+   * SDK's own deserializer builds the error; a `crashAfter` call kills the
+   * invocation right after it succeeded.
    */
   clientPlugin(identity: SandboxIdentity): ClientPluginRegistration["plugin"] {
-    return ({
-      service,
-      region,
-    }: {
-      service: ServiceName;
-      region: string;
-    }): Pluggable<object, MetadataBearer> => ({
+    return ({ service, region }: ClientTarget): Pluggable<object, MetadataBearer> => ({
       applyToStack: (stack) => {
         stack.add(
-          (_next, context) => async (args) => {
-            const action = context.commandName?.replace(/Command$/, "");
-            if (!action) throw new ConfigurationError(`sandbox: a ${service} command without a command name`);
-            const { output, requestId } = await this.invoke(
-              service,
-              action,
-              args.input as Json,
-              identity,
-              region,
-            );
+          (next, context) => async (args) => {
+            const invocation = currentInvocation();
+            if (invocation?.crashed) throw new FunctionCrashedError(invocation);
+            const result = await next(args);
+            if (invocation && this.faults.crashAfter(service, commandAction(service, context))) {
+              invocation.crashed = { service, action: commandAction(service, context) };
+              throw new FunctionCrashedError(invocation);
+            }
+            return result;
+          },
+          { step: "initialize", priority: "high", name: "driftwardenInvocation", override: true },
+        );
+        // Right below the SDK's retry middleware: every attempt comes here, and an answered one skips
+        // signing (sandbox credentials sign nothing anyone checks).
+        const respond: FinalizeRequestMiddleware<object, MetadataBearer> =
+          (next, context) => async (args) => {
+            const action = commandAction(service, context);
+            const input = args.input as Json;
+            const invocation = currentInvocation();
+            this.waits.touch();
+            const fault = invocation ? this.faults.attempt(service, action, invocation) : undefined;
+            if (fault) {
+              const requestId = this.ids.uuid("request");
+              (context as FaultContext)[FAULT] = { fault, service, requestId };
+              try {
+                return await next(args);
+              } catch (error) {
+                if (this.services[service]?.mutating.has(action) && error instanceof Error)
+                  this.recordFailure(service, action, input, error, identity, region, requestId);
+                throw error;
+              } finally {
+                this.waits.touch();
+              }
+            }
+            if (this.passThrough.has(service)) return this.waits.during(() => next(args));
+            const { output, requestId } = await this.invoke(service, action, input, identity, region);
+            this.waits.touch();
             return {
               output: {
                 ...output,
@@ -371,8 +443,22 @@ export class SandboxAccount {
               },
               response: { statusCode: 200, headers: { "x-amzn-requestid": requestId } },
             };
+          };
+        stack.addRelativeTo(respond, {
+          relation: "after",
+          toMiddleware: "retryMiddleware",
+          name: "driftwardenSandbox",
+          override: true,
+        });
+        // Below the SDK's deserializer: the wire answer of a faulted attempt, which it turns into the error.
+        stack.add(
+          (next, context) => async (args) => {
+            const marked = (context as FaultContext)[FAULT];
+            if (!marked) return next(args);
+            delete (context as FaultContext)[FAULT];
+            return { response: faultResponse(marked.fault, marked.service, args.request, marked.requestId) };
           },
-          { step: "initialize", name: "driftwardenSandbox", priority: "low", override: true },
+          { step: "deserialize", priority: "low", name: "driftwardenFaultResponse", override: true },
         );
       },
     });
@@ -382,9 +468,28 @@ export class SandboxAccount {
   register(identity: SandboxIdentity = this.remediator()): () => void {
     return useClientPlugin({
       plugin: this.clientPlugin(identity),
-      config: { credentials: { ...SANDBOX_CREDENTIALS } },
+      config: ({ service }: ClientTarget) => ({
+        credentials: { ...SANDBOX_CREDENTIALS },
+        retryStrategy: sandboxRetryStrategy({
+          waits: this.waits,
+          // As @aws-sdk/client-dynamodb configures it; every other client uses the SDK's default.
+          baseDelay: service === "dynamodb" ? 25 : Retry.delay(),
+          random: () => this.faults.random(currentInvocation(), "retry jitter"),
+        }),
+      }),
     });
   }
+}
+
+const FAULT = Symbol("driftwarden fault");
+type FaultContext = HandlerExecutionContext & {
+  [FAULT]?: { fault: Fault; service: string; requestId: string };
+};
+
+function commandAction(service: string, context: HandlerExecutionContext): string {
+  const action = context.commandName?.replace(/Command$/, "");
+  if (!action) throw new ConfigurationError(`sandbox: a ${service} command without a command name`);
+  return action;
 }
 
 function regionOfInput(input: Json): string | undefined {

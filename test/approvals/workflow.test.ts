@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { handler as remindersHandler } from "../../functions/approvals/reminders.js";
 import { decideApproval } from "../../functions/approvals/store.js";
+import { maxAttempts } from "../../functions/lib/aws.js";
 import { ApprovalError } from "../../functions/lib/errors.js";
 import { lambdaContext } from "../../local/stepfunctions.js";
 import {
@@ -212,7 +213,7 @@ describe("an unanswered approval", () => {
     // Prepare
     harness = await startHarness();
     harness.runtime.clock.advance("PT19H");
-    harness.runtime.sandbox.throttle({ service: "sns", action: "Publish", times: 1 });
+    harness.runtime.sandbox.throttle({ service: "sns", action: "Publish", times: maxAttempts });
 
     // Act
     const failed = remindersHandler({}, lambdaContext("driftwarden-approval-reminders"));

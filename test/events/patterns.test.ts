@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { eventRules, ruleNameWildcards } from "../../functions/events/patterns.js";
 import { classify } from "../../functions/intake/classify.js";
+import { routingPlan } from "../../infra/routing-plan.js";
 import { compilePattern } from "../../local/router/match.js";
 import { routeEvent, unmatchedReason } from "../../local/router/router.js";
 import {
   albMetadata,
   cloudfrontMetadata,
   complianceEvent,
+  distributionArn,
   fixtureEvent,
   type Json,
   oversizedConfigItemEvent,
@@ -17,6 +19,8 @@ import {
 
 const controls = [testControl(albMetadata, new Map()), testControl(cloudfrontMetadata, new Map())];
 const rules = eventRules({ controls, remediatorRoleArn });
+/** Deployed from us-west-2, watching it alone (the fixtures' region); CloudFront's rules are in us-east-1 regardless. */
+const plan = routingPlan({ rules, homeRegion: "us-west-2", regions: ["us-west-2"], stage: "test" });
 const rule = (name: string) => {
   const found = rules.find((r) => r.name === name);
   if (!found) throw new Error(`no rule ${name}`);
@@ -44,8 +48,10 @@ describe("eventRules", () => {
     expect(summary).toEqual([
       { name: "driftwarden-cloudtrail-regional", placement: "watched-regions" },
       { name: "driftwarden-cloudtrail-us-east-1", placement: "us-east-1" },
-      { name: "driftwarden-config-items", placement: "watched-regions" },
-      { name: "driftwarden-config-compliance", placement: "watched-regions" },
+      { name: "driftwarden-config-items-regional", placement: "watched-regions" },
+      { name: "driftwarden-config-items-us-east-1", placement: "us-east-1" },
+      { name: "driftwarden-config-compliance-regional", placement: "watched-regions" },
+      { name: "driftwarden-config-compliance-us-east-1", placement: "us-east-1" },
     ]);
     for (const r of rules) expect(() => compilePattern(r.pattern)).not.toThrow();
     for (const r of rules) expect(r.description).not.toBe("");
@@ -75,7 +81,7 @@ describe("eventRules", () => {
 
   it("takes only NON_COMPLIANT results of rules named after the managed rules", () => {
     // Act
-    const { pattern } = rule("driftwarden-config-compliance");
+    const { pattern } = rule("driftwarden-config-compliance-regional");
 
     // Assess
     expect(pattern).toMatchObject({
@@ -113,13 +119,20 @@ describe("eventRules", () => {
       e.detail.eventName = "UpdateDistribution";
     });
 
+    const bothPlan = routingPlan({
+      rules: both,
+      homeRegion: "us-west-2",
+      regions: ["us-west-2", "us-east-1"],
+      stage: "test",
+    });
+
     // Act
-    const matched = routeEvent(crossed, both).matched;
+    const matched = routeEvent(crossed, bothPlan).matched;
 
     // Assess
     expect(both.map((r) => r.name)).not.toContain("driftwarden-cloudtrail-us-east-1");
     expect(matched).toEqual([]);
-    expect(routeEvent(fixtureEvent("cloudfront-update-distribution"), both).matched).toEqual([
+    expect(routeEvent(fixtureEvent("cloudfront-update-distribution"), bothPlan).matched).toEqual([
       "driftwarden-cloudtrail-regional",
     ]);
   });
@@ -160,7 +173,20 @@ describe("eventRules", () => {
   });
 });
 
-const cases: Array<{ name: string; event: Json; rule: string | null; region?: string }> = [
+/** A CloudFront distribution's Config item change, as AWS Config sends it from `region`. */
+function cloudFrontConfigItem(region: string): Json {
+  return variant("config-item-change-listener", (e) => {
+    e.region = region;
+    const item = e.detail.configurationItem as Json;
+    item.resourceType = "AWS::CloudFront::Distribution";
+    item.resourceId = "E1QSDF4EXAMPLE";
+    item.ARN = distributionArn;
+    item.awsRegion = "global";
+  });
+}
+
+/** `elsewhere`: AWS would deliver the event, but not to a bus where the deployment has a rule for it. */
+const cases: Array<{ name: string; event: Json; rule: string | null; region?: string; elsewhere?: true }> = [
   // the regional CloudTrail rule
   {
     name: "ModifyListener by an IAM user (no sessionContext)",
@@ -293,13 +319,17 @@ const cases: Array<{ name: string; event: Json; rule: string | null; region?: st
   {
     name: "a Config item change",
     event: fixtureEvent("config-item-change-listener"),
-    rule: "driftwarden-config-items",
+    rule: "driftwarden-config-items-regional",
   },
-  { name: "an oversized Config item", event: oversizedConfigItemEvent(), rule: "driftwarden-config-items" },
+  {
+    name: "an oversized Config item",
+    event: oversizedConfigItemEvent(),
+    rule: "driftwarden-config-items-regional",
+  },
   {
     name: "a deleted Config item (intake reports it as resource-gone)",
     event: oversizedConfigItemEvent("ResourceDeleted"),
-    rule: "driftwarden-config-items",
+    rule: "driftwarden-config-items-regional",
   },
   {
     name: "a Config item of another type",
@@ -308,11 +338,38 @@ const cases: Array<{ name: string; event: Json; rule: string | null; region?: st
     }),
     rule: null,
   },
+  {
+    name: "a CloudFront Config item, recorded in us-east-1",
+    event: cloudFrontConfigItem("us-east-1"),
+    rule: "driftwarden-config-items-us-east-1",
+  },
+  {
+    name: "a CloudFront Config item on a bus where only regional rules are deployed",
+    event: cloudFrontConfigItem("us-west-2"),
+    rule: null,
+    elsewhere: true,
+  },
+  {
+    name: "a listener's Config item in a region the deployment does not watch",
+    event: variant("config-item-change-listener", (e) => {
+      e.region = "eu-central-1";
+    }),
+    rule: null,
+    elsewhere: true,
+  },
   // the compliance rule
   {
     name: "Security Hub's rule NON_COMPLIANT",
     event: complianceEvent("securityhub-alb-http-to-https-redirection-check-a1b2c3"),
-    rule: "driftwarden-config-compliance",
+    rule: "driftwarden-config-compliance-regional",
+  },
+  {
+    name: "CloudFront's origin TLS rule NON_COMPLIANT, in us-east-1",
+    event: {
+      ...complianceEvent("securityhub-cloudfront-custom-origin-tls-check-9f8e7d"),
+      region: "us-east-1",
+    },
+    rule: "driftwarden-config-compliance-us-east-1",
   },
   {
     name: "a compliance change to COMPLIANT",
@@ -326,10 +383,56 @@ const cases: Array<{ name: string; event: Json; rule: string | null; region?: st
   },
 ];
 
+describe("routeEvent over the deployed routing plan", () => {
+  const homeElsewhere = routingPlan({
+    rules,
+    homeRegion: "eu-west-1",
+    regions: ["eu-west-1", "us-west-2"],
+    stage: "test",
+  });
+
+  it.each([
+    {
+      name: "a listener change in a watched region, forwarded home",
+      event: fixtureEvent("elbv2-modify-listener"),
+      matched: ["driftwarden-cloudtrail-regional"],
+      deployed: true,
+    },
+    {
+      name: "a CloudFront change in us-east-1, forwarded home",
+      event: fixtureEvent("cloudfront-update-distribution"),
+      matched: ["driftwarden-cloudtrail-us-east-1"],
+      deployed: true,
+    },
+    {
+      name: "a listener change in a region nobody watches",
+      event: variant("elbv2-modify-listener", (e) => {
+        e.region = "ap-south-1";
+      }),
+      matched: [],
+      deployed: false,
+    },
+    {
+      name: "a listener change in us-east-1, where only CloudFront's rules are",
+      event: variant("elbv2-modify-listener", (e) => {
+        e.region = "us-east-1";
+      }),
+      matched: [],
+      deployed: true,
+    },
+  ])("$name", ({ event, matched, deployed }) => {
+    // Act
+    const routed = routeEvent(event, homeElsewhere);
+
+    // Assess
+    expect(routed).toEqual({ matched, deployed, region: event.region });
+  });
+});
+
 describe("routeEvent with the derived rules", () => {
   it.each(cases)("$name -> $rule", ({ event, rule: expected, region }) => {
     // Act
-    const { matched } = routeEvent(event, rules, region ? { region } : {});
+    const { matched } = routeEvent(event, plan, region ? { region } : {});
 
     // Assess
     expect(matched).toEqual(expected ? [expected] : []);
@@ -347,7 +450,7 @@ describe("routeEvent with the derived rules", () => {
     },
   );
 
-  it.each(cases.filter((c) => c.rule === null && !c.region))(
+  it.each(cases.filter((c) => c.rule === null && !c.region && !c.elsewhere))(
     "the rules drop what intake would ignore, for the same reason: $name",
     ({ event }) => {
       // Act

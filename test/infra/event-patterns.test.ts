@@ -47,7 +47,7 @@ describe("deployed event patterns", () => {
     ["elbv2-create-listener", "driftwarden-cloudtrail-regional"],
     ["elbv2-modify-listener", "driftwarden-cloudtrail-regional"],
     ["cloudfront-update-distribution", "driftwarden-cloudtrail-us-east-1"],
-    ["config-item-change-listener", "driftwarden-config-items"],
+    ["config-item-change-listener", "driftwarden-config-items-regional"],
   ])("%s matches exactly %s", (fixture, origin) => {
     // Prepare
     const event = fixtureEvent(fixture);

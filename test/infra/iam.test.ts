@@ -115,6 +115,8 @@ describe("IAM", () => {
   it.each<[FunctionName, string, string, string]>([
     ["intake", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
     ["intake", "dynamodb:PutItem", deployment.tables.events, "Allowed"],
+    ["intake", "dynamodb:GetItem", deployment.tables.events, "Allowed"],
+    ["intake", "dynamodb:UpdateItem", deployment.tables.events, "Allowed"],
     ["intake", "dynamodb:PutItem", deployment.tables.audit, "ImplicitlyDenied"],
     ["intake", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
     ["sweep", "states:StartExecution", deployment.stateMachineArn, "Allowed"],
@@ -124,6 +126,8 @@ describe("IAM", () => {
     ["evaluate", "dynamodb:UpdateItem", deployment.tables.approvals, "ImplicitlyDenied"],
     ["evaluate", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
     ["verify", "elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
+    ["sweep", "dynamodb:UpdateItem", deployment.tables.events, "Allowed"],
+    ["sweep", "dynamodb:PutItem", deployment.tables.events, "ImplicitlyDenied"],
     ["requestApproval", "sns:Publish", deployment.topicArn, "Allowed"],
     ["requestApproval", "dynamodb:PutItem", deployment.tables.approvals, "Allowed"],
     ["audit", "dynamodb:DeleteItem", deployment.tables.audit, "ImplicitlyDenied"],

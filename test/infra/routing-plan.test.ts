@@ -25,12 +25,20 @@ const eventOrigins = (plan: RoutingPlan, name: string, kind: string) =>
     .sort();
 
 describe("routing plan", () => {
-  it("has regional rules and a us-east-1 (CloudFront) rule to route", () => {
+  it("has regional rules, and CloudFront's CloudTrail, Config item and compliance rules in us-east-1", () => {
     // Prepare / Act: the registry's controls
 
     // Assess
-    expect(regional.length).toBeGreaterThan(0);
-    expect(global).toEqual(["driftwarden-cloudtrail-us-east-1"]);
+    expect(regional).toEqual([
+      "driftwarden-cloudtrail-regional",
+      "driftwarden-config-items-regional",
+      "driftwarden-config-compliance-regional",
+    ]);
+    expect(global).toEqual([
+      "driftwarden-cloudtrail-us-east-1",
+      "driftwarden-config-items-us-east-1",
+      "driftwarden-config-compliance-us-east-1",
+    ]);
   });
 
   it.each([
@@ -53,8 +61,19 @@ describe("routing plan", () => {
     const plan = planFor("eu-west-1", ["eu-west-1", "us-west-2"]);
 
     // Assess
-    expect(eventOrigins(plan, "us-east-1", "forward-to-home")).toEqual(global);
+    expect(eventOrigins(plan, "us-east-1", "forward-to-home")).toEqual([...global].sort());
     expect(eventOrigins(plan, "us-west-2", "forward-to-home")).toEqual([...regional].sort());
+  });
+
+  it("lets each home rule take events only from the regions where AWS delivers them to that rule", () => {
+    // Prepare / Act
+    const plan = planFor("eu-west-1", ["eu-west-1", "us-west-2"]);
+
+    // Assess: a forwarded event keeps its region; CloudFront's come from us-east-1 only
+    const home = region(plan, "eu-west-1").rules.filter((rule) => rule.target.kind === "intake");
+    const regionsOf = Object.fromEntries(home.map((rule) => [rule.origin, rule.pattern.region]));
+    for (const name of regional) expect(regionsOf[name], name).toEqual(["eu-west-1", "us-west-2"]);
+    for (const name of global) expect(regionsOf[name], name).toEqual(["us-east-1"]);
   });
 
   it("has the home region invoke intake for every rule, whether matched there or forwarded", () => {

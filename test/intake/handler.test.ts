@@ -23,12 +23,12 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-let aws: ReturnType<typeof fakeAws>;
+let aws: Awaited<ReturnType<typeof fakeAws>>;
 
 beforeAll(() => logger.setLogLevel("SILENT"));
 
-beforeEach(() => {
-  aws = fakeAws();
+beforeEach(async () => {
+  aws = await fakeAws();
   useResources(testResources());
   useClock(() => new Date("2026-03-01T09:00:30Z"));
   world.set(listenerArn, { status: "non-compliant", owned: { defaultAction: "forward" } });

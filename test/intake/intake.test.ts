@@ -1,10 +1,10 @@
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
-import { ExecutionAlreadyExists } from "@aws-sdk/client-sfn";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type IntakeDeps, type IntakeResult, intake } from "../../functions/intake/intake.js";
 import { executionName } from "../../functions/intake/start.js";
 import { clients } from "../../functions/lib/aws.js";
 import { digest } from "../../functions/lib/digest.js";
+import { IntakeFailedError } from "../../functions/lib/errors.js";
 import { logger } from "../../functions/lib/observability.js";
 import type { WorkflowInput } from "../../functions/workflow/types.js";
 import {
@@ -27,7 +27,7 @@ const forwarding = { defaultAction: "forward" };
 const secondListener =
   "arn:aws:elasticloadbalancing:us-west-2:111122223333:listener/app/shop-prod/0f9e8d7c6b5a4930/aaaaaaaaaaaaaaaa";
 
-let aws: ReturnType<typeof fakeAws>;
+let aws: Awaited<ReturnType<typeof fakeAws>>;
 let world: Map<string, WorldEntry>;
 
 function deps(): IntakeDeps {
@@ -41,17 +41,36 @@ function deps(): IntakeDeps {
 }
 
 const modifyListener = fixtureEvent("elbv2-modify-listener");
+const firstName = executionName(albMetadata.id, listenerArn, digest(forwarding));
 
 /** The same change delivered as a different event (another id). */
 function redelivered(event: Json, id: string): Json {
   return { ...event, id };
 }
 
-// Errors are expected in some cases; the results are what is asserted.
+const unavailable = () =>
+  new DynamoDBServiceException({
+    name: "ServiceUnavailable",
+    $fault: "server",
+    message: "try again",
+    $metadata: {},
+  });
+
+/** The intake failure of a call, for asserting on its class and message. */
+async function failure(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected intake to fail, but it returned");
+}
+
+// Errors are expected in some cases; the results and failures are what is asserted.
 beforeAll(() => logger.setLogLevel("SILENT"));
 
-beforeEach(() => {
-  aws = fakeAws();
+beforeEach(async () => {
+  aws = await fakeAws();
   world = new Map<string, WorldEntry>([
     [listenerArn, { status: "non-compliant", owned: forwarding }],
     [distributionArn, { status: "non-compliant", owned: { origin: "http-only" } }],
@@ -66,17 +85,16 @@ describe("intake", () => {
     const results = await intake(modifyListener, deps());
 
     // Assess
-    const name = executionName(albMetadata.id, listenerArn, digest(forwarding));
     expect(results).toEqual([
       {
         eventId: modifyListener.id,
         status: "started",
-        execution: name,
+        execution: firstName,
         control: albMetadata.id,
         resource: listenerArn,
       },
     ]);
-    expect(name).toMatch(/^test-alb-redirect-[0-9a-f]{12}-[0-9a-f]{16}$/);
+    expect(firstName).toMatch(/^test-alb-redirect-[0-9a-f]{12}-[0-9a-f]{16}$/);
     const input: WorkflowInput = {
       control: albMetadata.id,
       resource: listenerArn,
@@ -92,19 +110,19 @@ describe("intake", () => {
       eventTime: "2026-03-01T09:00:05Z",
       driftDigest: digest(forwarding),
     };
-    expect(aws.executions.get(name)?.input).toEqual(input);
+    expect(aws.executions.get(firstName)?.input).toEqual(input);
   });
 
-  it("marks the event seen with a conditional put that expires after 7 days", async () => {
+  it("marks the event seen, for 7 days, only after its workflow started", async () => {
     // Act
     await intake(modifyListener, deps());
 
     // Assess
-    const put = aws.calls.find((c) => c.command === "PutCommand" || c.command === "PutItemCommand");
-    expect(put?.input).toMatchObject({
-      TableName: "events",
-      Item: { pk: `event#${modifyListener.id}`, expiresAt: clock.getTime() / 1000 + 7 * 24 * 3600 },
-      ConditionExpression: "attribute_not_exists(pk)",
+    const commands = aws.calls.map((c) => c.command);
+    expect(commands.lastIndexOf("PutItemCommand")).toBeGreaterThan(commands.indexOf("StartExecutionCommand"));
+    expect(await aws.item(`event#${modifyListener.id}`)).toMatchObject({
+      eventId: modifyListener.id,
+      expiresAt: clock.getTime() / 1000 + 7 * 24 * 3600,
     });
   });
 
@@ -129,46 +147,50 @@ describe("intake", () => {
 
   it("joins the running execution when another event reports the same drift", async () => {
     // Prepare
-    const [first] = await intake(modifyListener, deps());
+    await intake(modifyListener, deps());
 
     // Act
     const results = await intake(redelivered(modifyListener, "second-event"), deps());
 
     // Assess
-    expect(first?.status).toBe("started");
     expect(results).toEqual([
       {
         eventId: "second-event",
         status: "ignored",
         reason: "duplicate",
-        detail: `joined running execution ${(first as { execution: string }).execution}`,
+        detail: `joined running execution ${firstName}`,
         control: albMetadata.id,
         resource: listenerArn,
       },
     ]);
   });
 
-  it.each([
-    { closed: ["SUCCEEDED"], expected: "-2" },
-    { closed: ["FAILED", "ABORTED"], expected: "-3" },
-    { closed: ["TIMED_OUT", "SUCCEEDED", "SUCCEEDED"], expected: "-4" },
-  ] as const)(
-    "starts $expected when the same drift came back after $closed",
-    async ({ closed, expected }) => {
-      // Prepare
-      const name = executionName(albMetadata.id, listenerArn, digest(forwarding));
-      closed.forEach((status, index) => {
-        const previous = index === 0 ? name : `${name}-${index + 1}`;
-        aws.executions.set(previous, { name: previous, status, input: {} });
-      });
+  it("handles a drift that keeps coming back, every time, in the same few calls per event", async () => {
+    // Prepare
+    const recurrences = 65;
+    const started: string[] = [];
+    const callsPerEvent: number[] = [];
 
-      // Act
-      const results = await intake(modifyListener, deps());
+    // Act: each time, the previous workflow has ended and the same drift is reported again
+    for (let i = 1; i <= recurrences; i++) {
+      const before = aws.calls.length;
+      const [result] = await intake(redelivered(modifyListener, `recurrence-${i}`), deps());
+      callsPerEvent.push(aws.calls.length - before);
+      if (result?.status === "started") {
+        started.push(result.execution);
+        const execution = aws.executions.get(result.execution);
+        if (execution) execution.status = "SUCCEEDED";
+      }
+    }
 
-      // Assess
-      expect(results).toMatchObject([{ status: "started", execution: `${name}${expected}` }]);
-    },
-  );
+    // Assess
+    expect(started).toHaveLength(recurrences);
+    expect(new Set(started).size).toBe(recurrences);
+    expect(started[0]).toBe(firstName);
+    expect(started.at(-1)).toBe(`${firstName}-${recurrences}`);
+    expect(Math.max(...callsPerEvent.slice(1))).toBe(Math.min(...callsPerEvent.slice(1)));
+    expect(Math.max(...callsPerEvent)).toBeLessThanOrEqual(6);
+  });
 
   it("starts a new workflow for a different drift of the same resource", async () => {
     // Prepare
@@ -183,7 +205,7 @@ describe("intake", () => {
     expect((second as { execution: string }).execution).not.toBe((first as { execution: string }).execution);
   });
 
-  it("still starts a workflow for a compliant resource: the workflow re-checks and records it", async () => {
+  it("starts nothing for a compliant resource with no workflow open", async () => {
     // Prepare
     world.set(listenerArn, { status: "compliant", owned: { defaultAction: "redirect" } });
 
@@ -191,8 +213,41 @@ describe("intake", () => {
     const results = await intake(modifyListener, deps());
 
     // Assess
-    expect(results).toMatchObject([{ status: "started" }]);
+    expect(results).toEqual([
+      {
+        eventId: modifyListener.id,
+        status: "ignored",
+        reason: "compliant",
+        detail: `${listenerArn} is compliant`,
+        control: albMetadata.id,
+        resource: listenerArn,
+      },
+    ]);
+    expect(aws.calls.some((c) => c.command === "StartExecutionCommand")).toBe(false);
   });
+
+  it.each([
+    { ended: false, expected: { reason: "duplicate", detail: `joined running execution ${firstName}` } },
+    { ended: true, expected: { reason: "compliant" } },
+  ])(
+    "answers a compliant resource whose last workflow ended=$ended with $expected",
+    async ({ ended, expected }) => {
+      // Prepare: a workflow was started for a drift; now the resource complies (the fix, say)
+      await intake(modifyListener, deps());
+      if (ended) {
+        const execution = aws.executions.get(firstName);
+        if (execution) execution.status = "SUCCEEDED";
+      }
+      world.set(listenerArn, { status: "compliant", owned: { defaultAction: "redirect" } });
+
+      // Act
+      const results = await intake(redelivered(modifyListener, "the-fix-echo"), deps());
+
+      // Assess
+      expect(results).toMatchObject([{ status: "ignored", ...expected }]);
+      expect(aws.calls.filter((c) => c.command === "StartExecutionCommand")).toHaveLength(1);
+    },
+  );
 
   it.each([
     { name: "the resource is gone", entry: undefined, reason: "resource-gone" },
@@ -223,7 +278,34 @@ describe("intake", () => {
     expect(aws.calls.some((c) => c.command === "StartExecutionCommand")).toBe(false);
   });
 
-  it("does not let one failing target stop the others, and frees the event for a redelivery", async () => {
+  it.each([
+    { error: "ValidationError", fault: "client", fails: false },
+    { error: "AccessDenied", fault: "client", fails: true },
+    { error: "InternalFailure", fault: "server", fails: true },
+  ])(
+    "reading a target refused with $error ($fault): fails the event=$fails",
+    async ({ error, fault, fails }) => {
+      // Prepare
+      world.set(listenerArn, Object.assign(new Error(`${error}: refused`), { name: error, $fault: fault }));
+
+      // Act
+      const outcome = await intake(modifyListener, deps()).then(
+        (results) => results,
+        (thrown: Error) => thrown,
+      );
+
+      // Assess: an invalid request names something that cannot exist; anything else may pass
+      if (fails) {
+        expect(outcome).toBeInstanceOf(IntakeFailedError);
+      } else {
+        expect(outcome).toMatchObject([
+          { status: "ignored", reason: "not-relevant", detail: expect.stringContaining("cannot exist") },
+        ]);
+      }
+    },
+  );
+
+  it("tries every target, then fails so the event is delivered again, without keeping it seen", async () => {
     // Prepare
     world.set(secondListener, new Error("Throttling: Rate exceeded"));
     const twoListeners = variant("elbv2-modify-listener", (e) => {
@@ -231,25 +313,76 @@ describe("intake", () => {
     });
 
     // Act
+    const error = await failure(intake(twoListeners, deps()));
+
+    // Assess
+    expect(error).toBeInstanceOf(IntakeFailedError);
+    expect(error.message).toContain(`event ${twoListeners.id}`);
+    expect(error.message).toContain(secondListener);
+    expect(error.message).toContain("Throttling: Rate exceeded");
+    expect(aws.executions.has(firstName)).toBe(true);
+    expect(await aws.item(`event#${twoListeners.id}`)).toBeUndefined();
+  });
+
+  it("handles the redelivery of a failed event: started targets are joined, the failed one starts", async () => {
+    // Prepare
+    world.set(secondListener, new Error("Throttling: Rate exceeded"));
+    const twoListeners = variant("elbv2-modify-listener", (e) => {
+      (e.detail.responseElements as { listeners: Json[] }).listeners.push({ listenerArn: secondListener });
+    });
+    await failure(intake(twoListeners, deps()));
+    world.set(secondListener, { status: "non-compliant", owned: forwarding });
+
+    // Act
     const results = await intake(twoListeners, deps());
 
     // Assess
-    expect(results).toEqual([
-      expect.objectContaining({ status: "started", resource: listenerArn }),
-      {
-        eventId: twoListeners.id,
-        status: "error",
-        control: albMetadata.id,
-        resource: secondListener,
-        message: "Error: Throttling: Rate exceeded",
-      },
+    expect(results).toMatchObject([
+      { status: "ignored", reason: "duplicate", resource: listenerArn },
+      { status: "started", resource: secondListener },
     ]);
-    expect(aws.seenMarkers.has(`event#${twoListeners.id}`)).toBe(false);
+    expect(aws.calls.filter((c) => c.command === "StartExecutionCommand")).toHaveLength(2);
+    expect(await aws.item(`event#${twoListeners.id}`)).toBeDefined();
   });
 
-  it("reports a concurrent start of the same execution as a duplicate", async () => {
-    // Prepare
-    aws.fail("StartExecutionCommand", new ExecutionAlreadyExists({ message: "exists", $metadata: {} }));
+  it("starts the name a delivery reserved before it died, instead of skipping to the next", async () => {
+    // Prepare: the first delivery reserves the name, then starting it fails
+    aws.fail("StartExecutionCommand", new Error("socket hang up"));
+    await failure(intake(modifyListener, deps()));
+    aws.heal("StartExecutionCommand");
+
+    // Act
+    const results = await intake(modifyListener, deps());
+
+    // Assess
+    expect(results).toMatchObject([{ status: "started", execution: firstName }]);
+  });
+
+  it("takes a redelivered event whose workflow already ended for a duplicate, not a recurrence", async () => {
+    // Prepare: the workflow started, then marking the event seen failed; the workflow ends before the retry
+    aws.fail("PutItemCommand", unavailable());
+    await failure(intake(modifyListener, deps()));
+    aws.heal("PutItemCommand");
+    const execution = aws.executions.get(firstName);
+    if (execution) execution.status = "FAILED";
+
+    // Act
+    const results = await intake(modifyListener, deps());
+
+    // Assess
+    expect(results).toMatchObject([
+      {
+        status: "ignored",
+        reason: "duplicate",
+        detail: `event ${modifyListener.id} already started execution ${firstName}`,
+      },
+    ]);
+    expect(aws.calls.filter((c) => c.command === "StartExecutionCommand")).toHaveLength(1);
+  });
+
+  it("reports an execution another delivery started in the meantime as a duplicate", async () => {
+    // Prepare: the execution exists, but this delivery's read of the record came first
+    aws.executions.set(firstName, { name: firstName, status: "RUNNING", input: {} });
 
     // Act
     const results = await intake(modifyListener, deps());
@@ -260,41 +393,33 @@ describe("intake", () => {
     ]);
   });
 
-  it("records an AWS error starting the workflow as an error result", async () => {
+  it.each([
+    {
+      name: "starting the workflow is denied",
+      command: "StartExecutionCommand",
+      error: Object.assign(new Error("not authorized to perform states:StartExecution"), {
+        name: "AccessDeniedException",
+      }),
+      named: "AccessDeniedException",
+    },
+    {
+      name: "the seen-marker cannot be read",
+      command: "GetItemCommand",
+      error: unavailable(),
+      named: "ServiceUnavailable",
+    },
+  ])("fails the invocation, naming the event, when $name", async ({ command, error, named }) => {
     // Prepare
-    const denied = Object.assign(new Error("not authorized to perform states:StartExecution"), {
-      name: "AccessDeniedException",
-    });
-    aws.fail("StartExecutionCommand", denied);
+    aws.fail(command, error);
 
     // Act
-    const results = await intake(modifyListener, deps());
+    const thrown = await failure(intake(modifyListener, deps()));
 
     // Assess
-    expect(results).toMatchObject([
-      { status: "error", message: expect.stringContaining("AccessDeniedException"), resource: listenerArn },
-    ]);
-  });
-
-  it("records a failure to mark the event seen, and starts nothing", async () => {
-    // Prepare
-    const unavailable = new DynamoDBServiceException({
-      name: "ServiceUnavailable",
-      $fault: "server",
-      message: "try again",
-      $metadata: {},
-    });
-    aws.fail("PutCommand", unavailable);
-    aws.fail("PutItemCommand", unavailable);
-
-    // Act
-    const results = await intake(modifyListener, deps());
-
-    // Assess
-    expect(results).toMatchObject([
-      { status: "error", message: expect.stringContaining("ServiceUnavailable") },
-    ]);
-    expect(aws.calls.some((c) => c.command === "StartExecutionCommand")).toBe(false);
+    expect(thrown.message).toContain(String(modifyListener.id));
+    expect(thrown.message).toContain(named);
+    aws.heal(command);
+    expect(await aws.item(`event#${modifyListener.id}`)).toBeUndefined();
   });
 
   it("reads CloudFront in us-east-1", async () => {
@@ -382,12 +507,12 @@ describe("executionName", () => {
     { control: "alb-http-to-https-redirect" },
     { control: "a-control-with-a-very-long-identifier-that-goes-on-and-on-and-on-forever" },
     { control: "weird id/with:chars" },
-  ])("fits Step Functions' rules with room for a suffix: $control", ({ control }) => {
+  ])("fits Step Functions' rules with room for a ten-digit sequence number: $control", ({ control }) => {
     // Act
     const name = executionName(control, listenerArn, digest(forwarding));
 
     // Assess
-    expect(`${name}-50`.length).toBeLessThanOrEqual(80);
+    expect(`${name}-${"9".repeat(10)}`.length).toBeLessThanOrEqual(80);
     expect(name).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 });

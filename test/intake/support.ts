@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { ExecutionAlreadyExists, ExecutionDoesNotExist } from "@aws-sdk/client-sfn";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { metadata as realAlbMetadata } from "../../functions/controls/alb-http-to-https-redirect/metadata.js";
 import type { AnyControl, ControlMetadata, Finding, Trigger } from "../../functions/controls/types.js";
-import { clients, useClientPlugin } from "../../functions/lib/aws.js";
+import { clients, useClientPlugin, useDynamoEndpoint } from "../../functions/lib/aws.js";
 import { parseConfig } from "../../functions/lib/config.js";
 import type { DriftwardenResources } from "../../functions/lib/resources.js";
+import { eventsTable } from "../../functions/lib/tables.js";
+import { startLocalDynamo } from "../../local/dynamo.js";
 
 /** Shared by the intake and event-pattern tests: fixture events, metadata-only controls, a fake AWS. */
 
@@ -135,6 +137,9 @@ function targetsOf(trigger: Trigger): string[] {
   return [...found];
 }
 
+/** The events table as the local DynamoDB-compatible server names it. */
+const localEventsTable = `driftwarden-local-${eventsTable.name}`;
+
 export const stateMachineArn = `arn:aws:states:us-west-2:${account}:stateMachine:driftwarden-remediation`;
 
 export function testResources(config: Json = {}): DriftwardenResources {
@@ -145,7 +150,7 @@ export function testResources(config: Json = {}): DriftwardenResources {
     auditTable: "audit",
     approvalsTable: "approvals",
     historyTable: "history",
-    eventsTable: "events",
+    eventsTable: localEventsTable,
     exemptionsTable: "exemptions",
     outboxTable: "outbox",
     topicArn: `arn:aws:sns:us-west-2:${account}:alerts`,
@@ -160,21 +165,21 @@ export interface FakeExecution {
 }
 
 /**
- * Step Functions and the DynamoDB events table, answered in memory by a
- * middleware at the initialize step (nothing reaches the network).
+ * Step Functions answered in memory, and the events table in a real local
+ * DynamoDB-compatible server (conditional writes behave as DynamoDB's), both
+ * below the SDK's retry layer; every command is recorded, and any can be made
+ * to fail.
  */
-export function fakeAws(region = "us-west-2") {
+export async function fakeAws() {
+  const dynamo = await startLocalDynamo([eventsTable], "us-west-2");
+  useDynamoEndpoint(dynamo.clientConfig);
   const executions = new Map<string, FakeExecution>();
-  const seenMarkers = new Map<string, Json>();
   const calls: Array<{ command: string; input: Json }> = [];
   const failures = new Map<string, Error>();
   const executionPrefix = `${stateMachineArn.replace(":stateMachine:", ":execution:")}:`;
   const metadata = { $metadata: { httpStatusCode: 200 } };
 
-  const answer = async (command: string, input: Json): Promise<Json> => {
-    calls.push({ command, input });
-    const failure = failures.get(command);
-    if (failure) throw failure;
+  const stepFunctions = (command: string, input: Json): Json => {
     switch (command) {
       case "DescribeExecutionCommand": {
         const execution = executions.get(String(input.executionArn).slice(executionPrefix.length));
@@ -185,6 +190,7 @@ export function fakeAws(region = "us-west-2") {
           executionArn: input.executionArn,
           status: execution.status,
           name: execution.name,
+          input: JSON.stringify(execution.input),
         };
       }
       case "StartExecutionCommand": {
@@ -194,50 +200,52 @@ export function fakeAws(region = "us-west-2") {
         executions.set(name, { name, status: "RUNNING", input: JSON.parse(String(input.input)) as Json });
         return { ...metadata, executionArn: `${executionPrefix}${name}`, startDate: new Date() };
       }
-      case "PutItemCommand":
-      case "PutCommand": {
-        const item = input.Item as Json;
-        const pk = String(item.pk);
-        if (seenMarkers.has(pk)) {
-          throw new ConditionalCheckFailedException({
-            message: "The conditional request failed",
-            $metadata: {},
-          });
-        }
-        seenMarkers.set(pk, item);
-        return metadata;
-      }
-      case "DeleteItemCommand":
-      case "DeleteCommand":
-        seenMarkers.delete(String((input.Key as Json).pk));
-        return metadata;
       default:
         throw new Error(`fake AWS does not answer ${command}`);
     }
   };
 
-  // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are generic over every command
-  const middleware = (_next: unknown, context: any) => async (args: { input: Json }) => ({
-    output: await answer(String(context.commandName), args.input),
-    response: {},
-  });
   const dispose = useClientPlugin({
-    plugin: () => ({
-      applyToStack: (stack) => stack.add(middleware as never, { step: "initialize", name: "fakeAws" }),
+    plugin: ({ service }) => ({
+      applyToStack: (stack) =>
+        stack.addRelativeTo(
+          // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are generic over every command
+          ((next: (args: unknown) => Promise<unknown>, context: any) => async (args: { input: Json }) => {
+            const command = String(context.commandName);
+            calls.push({ command, input: args.input });
+            const failure = failures.get(command);
+            if (failure) throw failure;
+            if (service === "dynamodb") return next(args);
+            return { output: stepFunctions(command, args.input), response: {} };
+          }) as never,
+          { relation: "after", toMiddleware: "retryMiddleware", name: "fakeAws" },
+        ),
     }),
+    config: { credentials: { accessKeyId: "local", secretAccessKey: "local" } },
   });
-  // The document client is built outside the plugin registry; it shares its base client's stack.
-  clients.dynamo(region).middlewareStack.add(middleware as never, { step: "initialize", name: "fakeAws" });
 
   return {
     executions,
-    seenMarkers,
     calls,
-    /** Makes every call of this command fail with the error. */
+    /** The item the events table holds under this key. */
+    async item(pk: string): Promise<Json | undefined> {
+      const { Item } = await clients
+        .dynamo("us-west-2")
+        .send(new GetCommand({ TableName: localEventsTable, Key: { pk }, ConsistentRead: true }));
+      return Item;
+    },
+    /** Makes every call of this command fail with the error (every attempt: the SDK's retries included). */
     fail(command: string, error: Error) {
       failures.set(command, error);
     },
-    dispose,
+    heal(command: string) {
+      failures.delete(command);
+    },
+    async dispose() {
+      dispose();
+      useDynamoEndpoint(undefined);
+      await dynamo.close();
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { DescribeListenersCommand } from "@aws-sdk/client-elastic-load-balancing
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import { clients } from "../../functions/lib/aws.js";
+import { clients, maxAttempts } from "../../functions/lib/aws.js";
 import { ConfigurationError } from "../../functions/lib/errors.js";
 import { assumedRole } from "../../local/sandbox/identity.js";
 import { DISTRIBUTION, failure, HTTP_LISTENER, plugged } from "./helpers.js";
@@ -126,25 +126,55 @@ describe("throttling", () => {
       "GetDistribution",
       () => clients.cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION })),
     ],
-  ] as const)("fails the next N %s:%s calls with Throttling, then answers", async (service, action, send) => {
-    // Prepare
-    const sandbox = plugged();
-    sandbox.throttle({ service, action, times: 2 });
+  ] as const)(
+    "%s:%s: the SDK retries throttled attempts itself, as against AWS",
+    async (service, action, send) => {
+      // Prepare
+      const sandbox = plugged();
+      sandbox.throttle({ service, action, times: 2 });
 
-    // Act
-    const first = await failure(send());
-    const second = await failure(send());
-    const third = await send();
+      // Act
+      const output = await send();
 
-    // Assess
-    for (const error of [first, second]) {
+      // Assess
+      expect(output.$metadata).toMatchObject({ httpStatusCode: 200, attempts: 3 });
+      expect(output.$metadata.totalRetryDelay).toBeGreaterThan(0);
+    },
+  );
+
+  it.each([
+    [
+      "elbv2",
+      "DescribeListeners",
+      () => clients.elbv2("us-west-2").send(new DescribeListenersCommand({ ListenerArns: [HTTP_LISTENER] })),
+    ],
+    [
+      "cloudfront",
+      "GetDistribution",
+      () => clients.cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION })),
+    ],
+  ] as const)(
+    "%s:%s: throttled beyond the SDK's attempts, the caller gets Throttling",
+    async (service, action, send) => {
+      // Prepare
+      const sandbox = plugged();
+      sandbox.throttle({ service, action, times: maxAttempts });
+      const before = sandbox.clock.now().getTime();
+
+      // Act
+      const error = await failure(send());
+
+      // Assess
       expect(error.name).toBe("Throttling");
       expect(error.$fault).toBe("client");
       expect(error.$retryable).toEqual({ throttling: true });
-      expect(error.$metadata).toMatchObject({ httpStatusCode: 400 });
-    }
-    expect(third.$metadata.httpStatusCode).toBe(200);
-  });
+      expect(error.$metadata).toMatchObject({ httpStatusCode: 400, attempts: maxAttempts });
+      // The backoff (and the rate limiter's token-bucket waits) passed on the sandbox clock, not in real time.
+      const { totalRetryDelay } = error.$metadata as { totalRetryDelay: number };
+      expect(totalRetryDelay).toBeGreaterThan(1000);
+      expect(sandbox.clock.now().getTime() - before).toBeGreaterThanOrEqual(totalRetryDelay);
+    },
+  );
 });
 
 describe("the origin probe", () => {

@@ -107,7 +107,7 @@ describe("remediation workflow branches", () => {
     expect(report.notifications[0]?.message).toContain(`Audit id: ${report.executions[0]?.id}`);
   });
 
-  it("ends compliant without a change or an email when nothing drifted", async () => {
+  it("starts nothing, changes nothing and emails nobody when nothing drifted", async () => {
     // Prepare
     const rt = await start();
 
@@ -124,12 +124,13 @@ describe("remediation workflow branches", () => {
       alice,
     );
 
-    // Assess
+    // Assess: intake re-read the listener and found it compliant, with no workflow open for it
     const { report, outcomes: seen } = await outcomes(rt);
-    expect(seen).toEqual(["compliant"]);
+    expect(seen).toEqual([]);
+    expect(report.ignored).toMatchObject([{ reason: "compliant" }]);
     expect(report.calls).toEqual([]);
     expect(report.notifications).toEqual([]);
-    expect(report.audit).toMatchObject([{ outcome: "compliant" }]);
+    expect(report.audit).toEqual([]);
   });
 
   it.each([
