@@ -139,6 +139,8 @@ export class LocalRuntime {
   private readonly queue: QueuedEvent[] = [];
   private readonly cleanups: (() => void | Promise<void>)[] = [];
   private currentStep: number | null = null;
+  /** How many settle() loops are routing queued events right now. */
+  private settling = 0;
   private routingEvent = false;
   private readonly invocationCounts = new Map<string, number>();
 
@@ -214,8 +216,12 @@ export class LocalRuntime {
     useDynamoEndpoint(this.dynamo.clientConfig);
     this.sandbox.forwardToEndpoint("dynamodb");
     if (this.options.faults) this.sandbox.useFaults(this.options.faults);
-    // Time must not jump while an event waits to be routed: it is routed now, not after the wait.
-    this.cleanups.push(this.sandbox.waits.hold(() => !this.routingEvent && this.queue.length > 0));
+    // Time must not jump while an event waits to be routed: it is routed now, not after the wait. Only
+    // settle() routes, so outside it (a sweep or a decision still running) queued events hold nothing:
+    // holding then would stop the very waits (retry backoffs) that step needs to finish.
+    this.cleanups.push(
+      this.sandbox.waits.hold(() => this.settling > 0 && !this.routingEvent && this.queue.length > 0),
+    );
     this.sandbox.registerService("sfn", (action, input) =>
       this.sfn.handle(action, input as Record<string, unknown>),
     );
@@ -254,6 +260,15 @@ export class LocalRuntime {
 
   /** Runs the pipeline until nothing more can happen without a new step. */
   async settle(): Promise<void> {
+    this.settling += 1;
+    try {
+      await this.settleQueue();
+    } finally {
+      this.settling -= 1;
+    }
+  }
+
+  private async settleQueue(): Promise<void> {
     for (let round = 0; ; round++) {
       if (round > 100_000)
         throw new DriftwardenError(
