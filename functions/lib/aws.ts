@@ -1,6 +1,7 @@
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -16,7 +17,7 @@ import type { Pluggable } from "@smithy/types";
 // biome-ignore lint/suspicious/noExplicitAny: SDK plugins are generic over every client's input/output union
 type AnyPlugin = Pluggable<any, any>;
 
-export type ServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn";
+export type ServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "kms";
 
 export interface ClientPluginRegistration {
   /** Called for each new client with the service it talks to and its region. */
@@ -68,6 +69,7 @@ export const clients = {
   sns: (region: string) => build("sns", region, (c) => new SNSClient(c)),
   sts: (region: string) => build("sts", region, (c) => new STSClient(c)),
   sfn: (region: string) => build("sfn", region, (c) => new SFNClient(c)),
+  kms: (region: string) => build("kms", region, (c) => new KMSClient(c)),
   dynamo: (region: string) => {
     const key = `dynamo:${region}`;
     const cached = cache.get(key);

@@ -1,5 +1,6 @@
 import { CloudFrontServiceException } from "@aws-sdk/client-cloudfront";
 import { ElasticLoadBalancingV2ServiceException } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { KMSServiceException } from "@aws-sdk/client-kms";
 import { SFNServiceException } from "@aws-sdk/client-sfn";
 import { SNSServiceException, ThrottledException } from "@aws-sdk/client-sns";
 import { STSServiceException } from "@aws-sdk/client-sts";
@@ -11,7 +12,7 @@ import type { ResponseMetadata } from "@smithy/types";
  * `$fault`, `$metadata.httpStatusCode` and `$retryable` exactly as it would
  * against AWS.
  */
-export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn";
+export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "kms";
 
 type ServiceError = Error & { $fault: "client" | "server"; $metadata: ResponseMetadata };
 
@@ -41,6 +42,7 @@ const bases = {
   sns: SNSServiceException,
   sts: STSServiceException,
   sfn: SFNServiceException,
+  kms: KMSServiceException,
 } as const;
 
 /**
@@ -79,7 +81,8 @@ export function throttlingError(service: SandboxServiceName, action: string): Se
     const error = modeled(ThrottledException, message, 429);
     return Object.assign(error, { $retryable: { throttling: true } });
   }
-  const name = service === "sfn" ? "ThrottlingException" : "Throttling";
+  // KMS answers a request-quota breach with ThrottlingException ("Rate exceeded"), as Step Functions does.
+  const name = service === "sfn" || service === "kms" ? "ThrottlingException" : "Throttling";
   return unmodeled(service, name, message, { throttling: true });
 }
 
