@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { reminderDueAt, handler as remindersHandler } from "../functions/approvals/reminders.js";
 import {
   type ApprovalRecord,
@@ -151,8 +150,9 @@ export class LocalRuntime {
       outboxTable: dynamo.tableName(outboxTable),
       topicArn,
       approvalUrl: options.approvalUrl,
-      // Generated per run: links from one local run never work in another.
-      signingKey: randomBytes(32).toString("base64url"),
+      // Keys of this run's own KMS: links and seals from one local run never verify in another.
+      approvalKeyArn: this.sandbox.createKey("HMAC_256", "driftwarden approval links"),
+      auditSealKeyArn: this.sandbox.createKey("ECC_NIST_P256", "driftwarden audit seals"),
       config: options.config,
     };
     const arns = Object.fromEntries(

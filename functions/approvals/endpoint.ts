@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { findControl } from "../controls/registry.js";
 import { now } from "../lib/clock.js";
-import { ApprovalError } from "../lib/errors.js";
+import { ApprovalDeliveryError, ApprovalError } from "../lib/errors.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { type DriftwardenResources, resources } from "../lib/resources.js";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "./csrf.js";
-import { type LinkDecision, signLink, verifyLink } from "./links.js";
+import { type LinkDecision, type LinkKey, linkKeyOf, linkUrl as signedLinkUrl, verifyLink } from "./links.js";
 import {
   approvalDetails,
   approvalFormPage,
@@ -26,6 +26,8 @@ import { type ApprovalRecord, decideApproval, getApproval } from "./store.js";
  * POST from that form, carrying the signed link parameters and a fresh CSRF
  * token, decides. Deciding is `decideApproval`: one conditional update from
  * pending, then SendTaskSuccess/SendTaskFailure with the stored task token.
+ * Links are checked with KMS VerifyMac: this function can verify them, never
+ * make them.
  */
 export type FunctionUrlEvent = APIGatewayProxyEventV2;
 export type FunctionUrlResult = APIGatewayProxyStructuredResultV2;
@@ -55,15 +57,8 @@ function controlLabel(id: string): ControlLabel {
   return { id, title: metadata.title, securityHubIds: metadata.securityHubIds };
 }
 
-function linkUrl(
-  res: Pick<DriftwardenResources, "approvalUrl">,
-  event: FunctionUrlEvent,
-  params: Record<string, string>,
-) {
-  const base = res.approvalUrl ?? `https://${event.requestContext.domainName}${event.rawPath || "/"}`;
-  const url = new URL(base);
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return url.toString();
+function pageBase(res: Pick<DriftwardenResources, "approvalUrl">, event: FunctionUrlEvent): string {
+  return res.approvalUrl ?? `https://${event.requestContext.domainName}${event.rawPath || "/"}`;
 }
 
 function readLinkParams(source: URLSearchParams): Partial<LinkParams> {
@@ -96,7 +91,7 @@ type Resolved =
  * forged link learns nothing, not even whether the id exists.
  */
 async function resolveLink(
-  res: DriftwardenResources & { signingKey: string },
+  res: Keyed,
   params: Partial<LinkParams>,
   at: Date,
 ): Promise<Resolved> {
@@ -112,7 +107,7 @@ async function resolveLink(
       ),
     };
   }
-  const verified = verifyLink(res.signingKey, { id, decision, expires, sig }, at);
+  const verified = await verifyLink(res.linkKey, { id, decision, expires, sig }, at);
   if (!verified.ok && verified.reason === "bad-signature") {
     logger.warn("approval link with a bad signature", { approvalId: id, decision });
     return {
@@ -138,9 +133,11 @@ async function resolveLink(
   if (record.status === "approved" || record.status === "rejected") {
     return { ok: false, response: alreadyDecided(record) };
   }
+  if (record.status === "superseded") return { ok: false, response: superseded(record) };
   if (!verified.ok || record.status === "expired" || Date.parse(record.expiresAt) <= at.getTime()) {
     return { ok: false, response: expired(record) };
   }
+  if (record.status === "deciding") return { ok: false, response: beingDecided(record) };
   return { ok: true, record, link: { id, decision: verified.decision, expires, sig } };
 }
 
@@ -158,6 +155,42 @@ function alreadyDecided(record: ApprovalRecord): FunctionUrlResult {
   );
 }
 
+/** The resource changed while on-call looked: a fresh request went out, and this one decides nothing. */
+function superseded(record: ApprovalRecord): FunctionUrlResult {
+  return respond(
+    410,
+    messagePage("Replaced by a newer request", [
+      `The resource changed after this request was sent, so the fix was planned again and a new request went out by email${record.supersededBy ? ` (approval ${record.supersededBy})` : ""}.`,
+      "This request can no longer be decided; nothing was changed. Decide on the newest request.",
+    ]),
+  );
+}
+
+function beingDecided(record: ApprovalRecord): FunctionUrlResult {
+  return respond(
+    409,
+    messagePage("Being decided", [
+      `Someone (${record.decidedBy ?? "unknown"}) is deciding this request right now: their ${record.decision ?? "decision"} is being delivered to the workflow.`,
+      "Nothing was changed by opening this page. Reload it in a minute to see the result.",
+    ]),
+  );
+}
+
+/** The decision did not reach the workflow: it was not recorded, and the request is still open. */
+function notDelivered(record: ApprovalRecord, pageUrl: string): FunctionUrlResult {
+  return respond(
+    503,
+    messagePage(
+      "Decision not recorded",
+      [
+        `Your decision on ${record.resource} could not be delivered to the workflow, so it was not recorded and nothing was changed.`,
+        "The request is still open: open the approval page again and submit once more, or decide from a terminal with the driftwarden CLI.",
+      ],
+      `<p><a href="${escapeHtml(pageUrl)}">Open the approval page again</a></p>`,
+    ),
+  );
+}
+
 function expired(record: ApprovalRecord): FunctionUrlResult {
   return respond(
     410,
@@ -169,7 +202,7 @@ function expired(record: ApprovalRecord): FunctionUrlResult {
 }
 
 function formPage(
-  res: DriftwardenResources & { signingKey: string },
+  res: Keyed,
   event: FunctionUrlEvent,
   record: ApprovalRecord,
   link: LinkParams,
@@ -177,19 +210,15 @@ function formPage(
   extra: { status?: number; error?: string; by?: string; reason?: string } = {},
 ): FunctionUrlResult {
   const other: LinkDecision = link.decision === "approve" ? "reject" : "approve";
-  const otherDecisionUrl = linkUrl(res, event, {
-    id: link.id,
-    decision: other,
-    expires: link.expires,
-    sig: signLink(res.signingKey, link.id, other, Number(link.expires)),
-  });
+  // The link's MAC does not cover the decision: the same link opens the other one.
+  const otherDecisionUrl = signedLinkUrl(pageBase(res, event), { ...link, decision: other });
   return respond(
     extra.status ?? 200,
     approvalFormPage({
       record,
       control: controlLabel(record.control),
       link,
-      csrf: issueCsrfToken(res.signingKey, { id: link.id, decision: link.decision }, at),
+      csrf: issueCsrfToken(link.sig, { id: link.id, decision: link.decision }, at),
       now: at,
       otherDecisionUrl,
       error: extra.error,
@@ -200,7 +229,7 @@ function formPage(
 }
 
 async function show(
-  res: DriftwardenResources & { signingKey: string },
+  res: Keyed,
   event: FunctionUrlEvent,
 ): Promise<FunctionUrlResult> {
   const at = now();
@@ -214,7 +243,7 @@ async function show(
 }
 
 async function decide(
-  res: DriftwardenResources & { signingKey: string },
+  res: Keyed,
   event: FunctionUrlEvent,
 ): Promise<FunctionUrlResult> {
   const at = now();
@@ -232,14 +261,14 @@ async function decide(
   if (!resolved.ok) return resolved.response;
   const { record, link } = resolved;
   const csrf = verifyCsrfToken(
-    res.signingKey,
+    link.sig,
     form.get("csrf") ?? "",
     { id: link.id, decision: link.decision },
     at,
   );
   if (!csrf.ok) {
     logger.warn("approval form with a bad CSRF token", { approvalId: link.id, reason: csrf.reason });
-    const pageUrl = linkUrl(res, event, { ...link });
+    const pageUrl = signedLinkUrl(pageBase(res, event), link);
     return respond(
       403,
       messagePage(
@@ -283,11 +312,17 @@ async function decide(
       },
     );
   } catch (error) {
+    if (error instanceof ApprovalDeliveryError) {
+      logger.error("approval decision not delivered", { approvalId: link.id, decision, error });
+      return notDelivered(record, signedLinkUrl(pageBase(res, event), link));
+    }
     if (!(error instanceof ApprovalError)) throw error;
-    // Someone else (another click, the CLI, the timeout) won between our read and the update.
+    // Someone else (another click, the CLI, the timeout, a new plan) won between our read and the update.
     const latest = await getApproval({ table: res.approvalsTable, region: res.region }, link.id);
     if (latest && (latest.status === "approved" || latest.status === "rejected"))
       return alreadyDecided(latest);
+    if (latest?.status === "superseded") return superseded(latest);
+    if (latest?.status === "deciding") return beingDecided(latest);
     return expired(latest ?? record);
   }
   logger.info("approval decided", { approvalId: link.id, decision, by, sourceIp, channel: "web" });
@@ -299,24 +334,31 @@ async function decide(
     200,
     messagePage(
       decision === "approved" ? "Approved" : "Rejected",
-      [`${decision === "approved" ? "Approved" : "Rejected"} by ${by} at ${at.toISOString()}.`, next],
+      [
+        // Anyone holding the link can type any name: it is shown, as it is recorded, as unverified.
+        `${decision === "approved" ? "Approved" : "Rejected"} by ${JSON.stringify(by)} (typed on the approval page, unverified) at ${at.toISOString()}.`,
+        next,
+      ],
       `<h2>The request</h2>\n${approvalDetails(record, controlLabel(record.control), at)}`,
     ),
   );
 }
 
+type Keyed = DriftwardenResources & { linkKey: LinkKey };
+
 export async function handleApprovalRequest(event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const res = resources();
-  if (!res.signingKey) {
-    logger.error("the approval endpoint has no signing key; links cannot be verified");
+  const linkKey = linkKeyOf(res);
+  if (!linkKey) {
+    logger.error("the approval endpoint has no approval link key; links cannot be verified");
     return respond(
       503,
       messagePage("Approvals unavailable", [
-        "This deployment has no approval signing key. Nothing was changed.",
+        "This deployment has no approval link key. Nothing was changed.",
       ]),
     );
   }
-  const keyed = res as DriftwardenResources & { signingKey: string };
+  const keyed: Keyed = { ...res, linkKey };
   const method = event.requestContext.http.method.toUpperCase();
   if (method === "GET") return show(keyed, event);
   if (method === "HEAD") return { ...(await show(keyed, event)), body: "" };

@@ -103,7 +103,7 @@ export async function sendReminders(): Promise<ReminderRun> {
   for (const record of pending.filter((r) => needsReminder(r, at))) {
     if (!(await claimReminder(store, record.id, at))) continue;
     try {
-      const links = approvalLinks(res, record.id, new Date(record.expiresAt));
+      const links = await approvalLinks(res, record.id, new Date(record.expiresAt));
       await publishNotification(res, buildReminder(record, links, at));
       reminded.push(record.id);
     } catch (error) {

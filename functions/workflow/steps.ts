@@ -116,7 +116,7 @@ export async function requestApproval(
       notes: evaluation.notes,
     }),
   );
-  const links = approvalLinks(res, approval.id, expiresAt);
+  const links = await approvalLinks(res, approval.id, expiresAt);
   const notification = buildNotification({
     outcome: "awaiting-approval",
     control: control.metadata,

@@ -77,7 +77,9 @@ describe("approving from a browser", () => {
     ]) {
       expect(details ?? "").toContain(fact);
     }
-    expect(confirmation ?? "").toContain("Approved by dana@example.com");
+    expect(confirmation ?? "").toContain(
+      'Approved by "dana@example.com" (typed on the approval page, unverified)',
+    );
     expect(await harness.record()).toMatchObject({
       status: "approved",
       decidedBy: "dana@example.com",
