@@ -32,7 +32,10 @@ import {
   functionStatements,
   homeBusArn,
   policyDocument,
+  approvalKeyPolicy,
+  remediatorOnlyFromApply,
   remediatorRole,
+  sealKeyPolicy,
   stateMachineArnOf,
   stateMachineStatements,
   trustPolicy,
@@ -99,7 +102,26 @@ export async function driftwarden(settings: Settings) {
     });
   }
 
-  const signingKey = new sst.Secret("ApprovalSigningKey");
+  // --- keys ----------------------------------------------------------------------------------
+  // The approval capability: links are MACed inside KMS, so no function holds a key to steal.
+  // HMAC keys do not rotate automatically: see the README for rotating it by hand.
+  const approvalKey = new aws.kms.Key("ApprovalLinkKmsKey", {
+    description: "driftwarden: authenticates approval links (HMAC, GenerateMac/VerifyMac only)",
+    customerMasterKeySpec: "HMAC_256",
+    keyUsage: "GENERATE_VERIFY_MAC",
+    deletionWindowInDays: 30,
+  });
+  // Seals stay verifiable as long as the audit table they seal: the key outlives the stage, as the table does.
+  const sealKey = new aws.kms.Key(
+    "AuditSealKmsKey",
+    {
+      description: "driftwarden: signs the audit ledger's seals (ECDSA P-256)",
+      customerMasterKeySpec: "ECC_NIST_P256",
+      keyUsage: "SIGN_VERIFY",
+      deletionWindowInDays: 30,
+    },
+    { retainOnDelete: true },
+  );
 
   // --- identities ----------------------------------------------------------------------------
   const remediatorName = remediatorRoleNameFor(config, stage);
@@ -109,7 +131,7 @@ export async function driftwarden(settings: Settings) {
     name: remediatorName,
     description:
       "driftwarden remediator: exactly the fixers' actions; CloudTrail shows its changes as driftwarden's",
-    assumeRolePolicy: JSON.stringify(trustPolicy("lambda.amazonaws.com")),
+    assumeRolePolicy: JSON.stringify(trustPolicy("lambda.amazonaws.com", account)),
   });
   const remediatorLogs = new aws.iam.RolePolicyAttachment("RemediatorRoleLogs", {
     role: remediator.name,
@@ -126,6 +148,8 @@ export async function driftwarden(settings: Settings) {
     exemptions: tables.exemptions.arn,
     outbox: tables.outbox.arn,
     topicArn: alerts.arn,
+    approvalKey: approvalKey.arn,
+    sealKey: sealKey.arn,
   }).apply(
     (v): DeploymentArns => ({
       partition,
@@ -142,6 +166,7 @@ export async function driftwarden(settings: Settings) {
       },
       topicArn: v.topicArn,
       stateMachineArn,
+      keys: { approvalLinks: v.approvalKey, auditSeals: v.sealKey },
     }),
   );
 
@@ -160,7 +185,8 @@ export async function driftwarden(settings: Settings) {
     OutboxTable: tables.outbox,
     Alerts: alerts,
     ApprovalEndpoint: undefined,
-    ApprovalSigningKey: signingKey,
+    ApprovalLinkKey: new sst.Linkable("ApprovalLinkKey", { properties: { arn: approvalKey.arn } }),
+    AuditSealKey: new sst.Linkable("AuditSealKey", { properties: { arn: sealKey.arn } }),
   };
   const environment = {
     POWERTOOLS_SERVICE_NAME: "driftwarden",
@@ -187,6 +213,7 @@ export async function driftwarden(settings: Settings) {
         logging: { retention: "1 month" },
         environment,
         link: links.map((name) => linkables[name]).filter((link) => link !== undefined),
+        ...(spec.reservedConcurrency ? { concurrency: { reserved: spec.reservedConcurrency } } : {}),
         ...(permissionsOf === "apply"
           ? { role: remediator.arn }
           : { permissions: arns.apply((a) => functionPermissions(functionStatements(permissionsOf, a))) }),
@@ -211,6 +238,14 @@ export async function driftwarden(settings: Settings) {
       fn(stepFunctions[name], name === "apply" ? "apply" : stepPermissions[name]),
     ]),
   ) as Record<WorkflowStep, sst.aws.Function>;
+
+  // The role is the remediator only inside the apply function (its ARN exists only now).
+  new aws.iam.RolePolicy("RemediatorRoleOnlyApply", {
+    role: remediator.name,
+    policy: $resolve({ a: arns, apply: steps.apply.arn }).apply(({ a, apply }) =>
+      JSON.stringify(policyDocument(remediatorOnlyFromApply(a, apply))),
+    ),
+  });
 
   // --- workflow ------------------------------------------------------------------------------
   const stepArns = $resolve(
@@ -267,6 +302,7 @@ export async function driftwarden(settings: Settings) {
 
   const intake = fn(intakeFunction, "intake");
   const sweep = fn(sweepFunction, "sweep");
+  const reminders = fn(reminderFunction, "reminders");
 
   // --- event routing -------------------------------------------------------------------------
   const plan = routingPlan({
@@ -275,7 +311,14 @@ export async function driftwarden(settings: Settings) {
     regions: settings.regions,
     stage,
   });
-  const routed = routeEvents(plan, { partition, account, intake, alerts, homeRegion });
+  const routed = routeEvents(plan, {
+    partition,
+    account,
+    intake,
+    alerts,
+    homeRegion,
+    publishers: [steps.requestApproval, steps.notify, reminders].map((f) => f.nodes.role.arn),
+  });
 
   new sst.aws.CronV2("SweepSchedule", {
     schedule: settings.sweepSchedule,
@@ -287,16 +330,38 @@ export async function driftwarden(settings: Settings) {
 
   new sst.aws.CronV2("ReminderSchedule", {
     schedule: reminderSchedule,
-    function: fn(reminderFunction, "reminders"),
+    function: reminders,
     retries: 2,
     dlq: routed.homeDeadLetterQueue.arn,
+  });
+
+  // --- key policies ----------------------------------------------------------------------------
+  const roleArn = (f: sst.aws.Function) => f.nodes.role.arn;
+  new aws.kms.KeyPolicy("ApprovalLinkKeyPolicy", {
+    keyId: approvalKey.id,
+    policy: $resolve({
+      makers: [roleArn(steps.requestApproval), roleArn(reminders)],
+      verifiers: [roleArn(approvalFunction)],
+    }).apply(({ makers, verifiers }) =>
+      JSON.stringify(approvalKeyPolicy({ partition, account, makers, verifiers })),
+    ),
+  });
+  new aws.kms.KeyPolicy("AuditSealKeyPolicy", {
+    keyId: sealKey.id,
+    policy: roleArn(reminders).apply((sealer) =>
+      JSON.stringify(sealKeyPolicy({ partition, account, signers: [sealer] })),
+    ),
   });
 
   return {
     stateMachine: stateMachine.arn,
     approvalEndpoint: approvalFunction.url,
     alertsTopic: alerts.arn,
+    approvalsTable: tables.approvals.name,
+    exemptionsTable: tables.exemptions.name,
     auditTable: tables.audit.name,
+    auditSealKey: sealKey.arn,
+    approvalLinkKey: approvalKey.arn,
     remediatorRole: remediator.arn,
     regions: settings.regions.join(", "),
   };
@@ -308,6 +373,8 @@ interface RoutingContext {
   intake: sst.aws.Function;
   alerts: sst.aws.SnsTopic;
   homeRegion: string;
+  /** Roles of the functions that publish to the Alerts topic; the topic refuses everyone else. */
+  publishers: $util.Output<string>[];
 }
 
 function pascal(text: string): string {
@@ -335,9 +402,18 @@ function routeEvents(plan: ReturnType<typeof routingPlan>, ctx: RoutingContext) 
 
   new aws.sns.TopicPolicy("AlertsPolicy", {
     arn: ctx.alerts.arn,
-    policy: $resolve({ topicArn: ctx.alerts.arn, relay: relayRuleArn ?? "" }).apply(({ topicArn, relay }) =>
+    policy: $resolve({
+      topicArn: ctx.alerts.arn,
+      relay: relayRuleArn ?? "",
+      publishers: $resolve(ctx.publishers),
+    }).apply(({ topicArn, relay, publishers }) =>
       JSON.stringify(
-        topicPolicy({ topicArn, account: ctx.account, ...(relay ? { relayRuleArn: relay } : {}) }),
+        topicPolicy({
+          topicArn,
+          account: ctx.account,
+          publishers,
+          ...(relay ? { relayRuleArn: relay } : {}),
+        }),
       ),
     ),
   });

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { LinkDecision } from "./links.js";
+import type { LinkDecision } from "./link-format.js";
 
 /**
  * The approval form carries a token bound to the approval id, the decision and

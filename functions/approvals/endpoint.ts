@@ -6,7 +6,8 @@ import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { type DriftwardenResources, resources } from "../lib/resources.js";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "./csrf.js";
-import { type LinkDecision, type LinkKey, linkKeyOf, linkUrl as signedLinkUrl, verifyLink } from "./links.js";
+import { verifyLink } from "./link-check.js";
+import { type LinkDecision, type LinkKey, linkKeyOf, linkUrl as signedLinkUrl } from "./link-format.js";
 import {
   approvalDetails,
   approvalFormPage,
@@ -90,11 +91,7 @@ type Resolved =
  * the record's existence and state. The signature comes first so that a
  * forged link learns nothing, not even whether the id exists.
  */
-async function resolveLink(
-  res: Keyed,
-  params: Partial<LinkParams>,
-  at: Date,
-): Promise<Resolved> {
+async function resolveLink(res: Keyed, params: Partial<LinkParams>, at: Date): Promise<Resolved> {
   const { id, decision, expires, sig } = params;
   if (!id || !decision || !expires || !sig) {
     return {
@@ -228,10 +225,7 @@ function formPage(
   );
 }
 
-async function show(
-  res: Keyed,
-  event: FunctionUrlEvent,
-): Promise<FunctionUrlResult> {
+async function show(res: Keyed, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const at = now();
   const resolved = await resolveLink(
     res,
@@ -242,10 +236,7 @@ async function show(
   return formPage(res, event, resolved.record, resolved.link, at);
 }
 
-async function decide(
-  res: Keyed,
-  event: FunctionUrlEvent,
-): Promise<FunctionUrlResult> {
+async function decide(res: Keyed, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const at = now();
   const form = formBody(event);
   if (form === "not-a-form") {

@@ -1,7 +1,8 @@
 import { DisabledException, DisableKeyCommand } from "@aws-sdk/client-kms";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "../../functions/approvals/csrf.js";
-import { approvalLinks, type LinkKey, signLink, verifyLink } from "../../functions/approvals/links.js";
+import { verifyLink } from "../../functions/approvals/link-check.js";
+import { approvalLinks, type LinkKey, signLink } from "../../functions/approvals/links.js";
 import { escapeHtml } from "../../functions/approvals/page.js";
 import { clients } from "../../functions/lib/aws.js";
 import { failure, plugged } from "../sandbox/helpers.js";
