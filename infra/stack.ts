@@ -25,6 +25,7 @@ import {
   sweepFunction,
 } from "./handlers.js";
 import {
+  approvalKeyPolicy,
   type DeploymentArns,
   type FunctionName,
   forwarderStatements,
@@ -32,7 +33,6 @@ import {
   functionStatements,
   homeBusArn,
   policyDocument,
-  approvalKeyPolicy,
   remediatorOnlyFromApply,
   remediatorRole,
   sealKeyPolicy,
