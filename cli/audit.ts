@@ -44,7 +44,7 @@ export async function verifyCommand(
   }
   const maxSealAgeSeconds = durationSeconds(options.maxSealAge ?? DEFAULT_MAX_SEAL_AGE, "--max-seal-age");
   const at = where(options, env);
-  const report = await verifyLedger({ ...at, sealKeyArn, maxSealAgeSeconds, now: now() });
+  const report = await verifyLedger({ ...at, sealKeyArn, maxSealAgeSeconds, now });
   const problems = report.findings.filter((finding) => finding.problem);
   const text = options.json
     ? `${JSON.stringify(report, null, 2)}\n`

@@ -48,7 +48,8 @@ export interface VerifyReport {
 export interface VerifyOptions extends AuditStoreOptions {
   /** The deployment's seal key (ARN): the only key whose seals count. */
   sealKeyArn: string;
-  now: Date;
+  /** The deployment's time, taken once the ledger is read (a CLI learns a local runtime's clock from its answers). */
+  now: Date | (() => Date);
   /** A last seal older than this means sealing stopped, or the newest seals were removed. */
   maxSealAgeSeconds: number;
 }
@@ -269,9 +270,10 @@ export async function verifyLedger(options: VerifyOptions): Promise<VerifyReport
   const lastRecord = checkRecords(items, findings);
   const key = await publicKey(options);
   const lastSeal = checkSeals(items, key, options, lastRecord, findings);
+  const at = typeof options.now === "function" ? options.now() : options.now;
   const maxAgeMs = options.maxSealAgeSeconds * 1000;
   if (lastSeal) {
-    const age = options.now.getTime() - Date.parse(lastSeal.at);
+    const age = at.getTime() - Date.parse(lastSeal.at);
     if (age > maxAgeMs) {
       findings.push({
         kind: "seal-stale",
@@ -290,7 +292,7 @@ export async function verifyLedger(options: VerifyOptions): Promise<VerifyReport
     }
   } else if (lastRecord > 0) {
     const first = items.records.get(1);
-    const old = first ? options.now.getTime() - Date.parse(first.at) > maxAgeMs : true;
+    const old = first ? at.getTime() - Date.parse(first.at) > maxAgeMs : true;
     findings.push({
       kind: "never-sealed",
       problem: old,
