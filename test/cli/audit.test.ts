@@ -43,14 +43,12 @@ describe("driftwarden audit verify", () => {
     // Prepare: someone with write access to the table turns the fix into "compliant"
     const { auditTable, region } = deployment.runtime.resources;
     const record = await readRecord({ table: auditTable, region }, 1);
-    await clients
-      .dynamo(region)
-      .send(
-        new PutCommand({
-          TableName: auditTable,
-          Item: { ...record, pk: recordKey(1), outcome: "compliant" },
-        }),
-      );
+    await clients.dynamo(region).send(
+      new PutCommand({
+        TableName: auditTable,
+        Item: { ...record, pk: recordKey(1), outcome: "compliant" },
+      }),
+    );
 
     // Act
     const result = await cli(["audit", "verify"], deployment.env);
