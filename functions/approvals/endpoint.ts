@@ -5,6 +5,7 @@ import { ApprovalDeliveryError, ApprovalError } from "../lib/errors.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { type DriftwardenResources, resources } from "../lib/resources.js";
+import { resourceLabel } from "../notify/message.js";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "./csrf.js";
 import { verifyLink } from "./link-check.js";
 import { type LinkDecision, type LinkKey, linkKeyOf, linkUrl as signedLinkUrl } from "./link-format.js";
@@ -180,7 +181,7 @@ function notDelivered(record: ApprovalRecord, pageUrl: string): FunctionUrlResul
     messagePage(
       "Decision not recorded",
       [
-        `Your decision on ${record.resource} could not be delivered to the workflow, so it was not recorded and nothing was changed.`,
+        `Your decision on ${resourceLabel(record.resource)} could not be delivered to the workflow, so it was not recorded and nothing was changed.`,
         "The request is still open: open the approval page again and submit once more, or decide from a terminal with the driftwarden CLI.",
       ],
       `<p><a href="${escapeHtml(pageUrl)}">Open the approval page again</a></p>`,
