@@ -105,7 +105,9 @@ export async function driftwarden(settings: Settings) {
   // --- keys ----------------------------------------------------------------------------------
   // The approval capability: links are MACed inside KMS, so no function holds a key to steal.
   // HMAC keys do not rotate automatically: see the README for rotating it by hand.
-  const approvalKey = new aws.kms.Key("ApprovalLinkKmsKey", {
+  // A new generation is a new key (the component name changes); the old one is scheduled for deletion.
+  const generation = config.approvalKeyGeneration;
+  const approvalKey = new aws.kms.Key(`ApprovalLinkKmsKey${generation > 1 ? generation : ""}`, {
     description: "driftwarden: authenticates approval links (HMAC, GenerateMac/VerifyMac only)",
     customerMasterKeySpec: "HMAC_256",
     keyUsage: "GENERATE_VERIFY_MAC",
