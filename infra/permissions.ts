@@ -384,9 +384,10 @@ export function functionStatements(
       return readStatements(arns, metadata);
     case "requestApproval":
       return [
+        // Puts the request, refreshes its token on a retry, closes the one it replaces: never a plain read.
         {
           sid: "AskOnCall",
-          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
           resources: [tables.approvals],
         },
         ...appendsAudit("AuditAwaiting", arns),

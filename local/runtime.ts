@@ -31,6 +31,7 @@ import { stepHandlers } from "../functions/workflow/handlers.js";
 import type { Outcome, WorkflowInput } from "../functions/workflow/types.js";
 import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
 import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
+import { asFunction, type LocalFunction } from "./invocation.js";
 import { malformedReason, routeEvent, unmatchedReason } from "./router/router.js";
 import { SandboxAccount } from "./sandbox/account.js";
 import { SandboxClock } from "./sandbox/clock.js";
@@ -159,7 +160,11 @@ export class LocalRuntime {
       workflowSteps.map((step) => [step, localFunctionArn(options.region, options.account, step)]),
     ) as StepFunctionArns;
     const handlers: Record<string, LambdaHandler> = {};
-    for (const step of workflowSteps) handlers[arns[step]] = stepHandlers[step] as unknown as LambdaHandler;
+    for (const step of workflowSteps) {
+      const handler = stepHandlers[step] as unknown as LambdaHandler;
+      const name: LocalFunction = step === "apply" ? "remediator" : step;
+      handlers[arns[step]] = (event, context) => asFunction(name, () => handler(event, context));
+    }
     this.sfn = new LocalStepFunctions({
       stateMachineArn: this.resources.stateMachineArn,
       definition: remediationDefinition(arns),
@@ -263,9 +268,8 @@ export class LocalRuntime {
     } else {
       try {
         // EventBridge invokes the intake function once per matching rule target; the rules do not overlap.
-        results = (await intakeHandler(
-          envelope as never,
-          lambdaContext("driftwarden-intake"),
+        results = (await asFunction("intake", () =>
+          intakeHandler(envelope as never, lambdaContext("driftwarden-intake")),
         )) as IntakeResult[];
       } catch (error) {
         this.errors.push({
@@ -319,7 +323,9 @@ export class LocalRuntime {
 
   async sweep(step: number | null = null): Promise<IntakeResult[]> {
     this.currentStep = step;
-    const results = (await sweepHandler({} as never, lambdaContext("driftwarden-sweep"))) as IntakeResult[];
+    const results = (await asFunction("sweep", () =>
+      sweepHandler({} as never, lambdaContext("driftwarden-sweep")),
+    )) as IntakeResult[];
     this.recordResults(
       results.filter((r) => r.status !== "ignored"),
       step,
@@ -416,7 +422,9 @@ export class LocalRuntime {
   /** The approval reminder function, invoked as its schedule invokes it. */
   async remind(): Promise<void> {
     try {
-      await remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders"));
+      await asFunction("reminders", () =>
+        remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders")),
+      );
     } catch (error) {
       this.errors.push({ step: this.currentStep ?? 0, message: (error as Error).message });
     }
