@@ -105,7 +105,23 @@ async function resolveLink(res: Keyed, params: Partial<LinkParams>, at: Date): P
       ),
     };
   }
-  const verified = await verifyLink(res.linkKey, { id, decision, expires, sig }, at);
+  let verified: Awaited<ReturnType<typeof verifyLink>>;
+  try {
+    verified = await verifyLink(res.linkKey, { id, decision, expires, sig }, at);
+  } catch (error) {
+    // KMS could not answer (throttled, key disabled): a link we cannot check decides nothing.
+    logger.error("approval link could not be checked with KMS", { approvalId: id, error });
+    return {
+      ok: false,
+      response: respond(
+        503,
+        messagePage("Approvals unavailable right now", [
+          "This link could not be checked just now. Nothing was changed. Try again in a minute, or decide from a terminal with the driftwarden CLI.",
+        ]),
+        { "retry-after": "60" },
+      ),
+    };
+  }
   if (!verified.ok && verified.reason === "bad-signature") {
     logger.warn("approval link with a bad signature", { approvalId: id, decision });
     return {

@@ -1,3 +1,4 @@
+import { DisableKeyCommand } from "@aws-sdk/client-kms";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handleApprovalRequest } from "../../functions/approvals/endpoint.js";
@@ -446,6 +447,25 @@ describe("a request that can no longer be decided here", () => {
     expect(shown.html).toContain("Being decided");
     expect(shown.html).toContain("assumed-role/OnCall/dana");
     expect(shown.html).not.toContain('<form method="post">');
+  });
+
+  it("cannot be checked while KMS cannot answer: 503, nothing decided", async () => {
+    // Prepare: the link key is disabled (an operator's mistake, or an attack on the key)
+    const page = await get(harness.approveUrl);
+    const { approvalKeyArn, region } = harness.runtime.resources;
+    await clients.kms(region).send(new DisableKeyCommand({ KeyId: approvalKeyArn }));
+
+    // Act
+    const shown = await get(harness.approveUrl);
+    const submitted = await post(harness.approveUrl, { ...formFields(page.html), by: "dana@example.com" });
+
+    // Assess
+    for (const response of [shown, submitted]) {
+      expect(response.status).toBe(503);
+      expect(response.html).toContain("Approvals unavailable right now");
+      expect(response.headers.get("retry-after")).toBe("60");
+    }
+    expect((await harness.record())?.status).toBe("pending");
   });
 
   it("could not be delivered to the workflow: 503, not recorded, and the request stays open", async () => {
