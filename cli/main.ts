@@ -81,6 +81,12 @@ program
 // Loaded after reserveStdout, like every other part of the pipeline the commands use.
 const { registerApprovalCommands } = await import("./approvals.js");
 registerApprovalCommands(program, print, context);
+const { registerExemptionCommands } = await import("./exemptions.js");
+registerExemptionCommands(program, print);
+const { registerAuditCommands } = await import("./audit.js");
+registerAuditCommands(program, print);
+const { registerConfigCommands } = await import("./config.js");
+registerConfigCommands(program, print);
 
 try {
   await program.parseAsync(process.argv);

@@ -24,12 +24,20 @@ export function emailSubscriptionName(email: string): string {
 }
 
 /**
- * The topic's resource policy. Functions publish through their own roles (same
- * account); only the services that publish on our behalf need a grant here:
- * CloudWatch for the home region's DLQ alarm, EventBridge for the relayed
- * alarms of other regions.
+ * The topic's resource policy. Only services that publish on our behalf get a
+ * grant here (CloudWatch for the home region's alarms, EventBridge for the
+ * relayed alarms of other regions); driftwarden's functions publish through
+ * their own roles. Whatever any identity policy in the account grants, nobody
+ * else may publish (a forged "APPROVAL NEEDED" email would come from the
+ * topic on-call trusts), and nobody may publish without TLS.
  */
-export function topicPolicy(options: { topicArn: string; account: string; relayRuleArn?: string }) {
+export function topicPolicy(options: {
+  topicArn: string;
+  account: string;
+  relayRuleArn?: string;
+  /** The roles of the functions that publish: requests, reminders, outcomes. */
+  publishers: string[];
+}) {
   const statements: Array<Record<string, unknown>> = [
     {
       Sid: "DeadLetterAlarms",
@@ -50,6 +58,28 @@ export function topicPolicy(options: { topicArn: string; account: string; relayR
       Condition: { ArnEquals: { "aws:SourceArn": options.relayRuleArn } },
     });
   }
+  statements.push(
+    {
+      Sid: "OnlyDriftwardenPublishes",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: options.topicArn,
+      // The service principals granted above are not IAM principals: they have no aws:PrincipalArn.
+      Condition: {
+        ArnNotEquals: { "aws:PrincipalArn": options.publishers },
+        BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+      },
+    },
+    {
+      Sid: "RequireTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["sns:Publish", "sns:Subscribe"],
+      Resource: options.topicArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  );
   return { Version: "2012-10-17", Statement: statements };
 }
 

@@ -12,6 +12,8 @@ export interface FunctionSpec {
   memory: `${number} MB`;
   timeout: `${number} seconds` | `${number} minutes`;
   description: string;
+  /** Concurrent executions reserved for (and capping) the function. */
+  reservedConcurrency?: number;
 }
 
 export const intakeFunction: FunctionSpec = {
@@ -38,6 +40,11 @@ export const approvalEndpointFunction: FunctionSpec = {
   memory: "256 MB",
   timeout: "15 seconds",
   description: "driftwarden: on-call approval page (signed links, CSRF-checked POST decides)",
+  // Its URL is open to the internet: a flood of requests can run at most 5 copies (each view is a
+  // KMS VerifyMac and a DynamoDB read), so it cannot exhaust the account's concurrency or the KMS
+  // request quota the workflow needs. A handful of people clicking an email never needs more;
+  // the CLI decides even while the page is throttled.
+  reservedConcurrency: 5,
 };
 
 export const reminderFunction: FunctionSpec = {
@@ -46,7 +53,7 @@ export const reminderFunction: FunctionSpec = {
   memory: "256 MB",
   timeout: "60 seconds",
   description:
-    "driftwarden: reminds on-call of approvals with a quarter of their time left, and drains the outbox of unrecorded outcomes",
+    "driftwarden: reminds on-call of approvals with a quarter of their time left, drains the outbox of unrecorded outcomes, seals the audit ledger",
 };
 
 /**
@@ -98,7 +105,8 @@ export const linkNames = [
   "OutboxTable",
   "Alerts",
   "ApprovalEndpoint",
-  "ApprovalSigningKey",
+  "ApprovalLinkKey",
+  "AuditSealKey",
 ] as const;
 export type LinkName = (typeof linkNames)[number];
 
@@ -112,7 +120,7 @@ export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> 
     "EventsTable",
     "Alerts",
     "ApprovalEndpoint",
-    "ApprovalSigningKey",
+    "ApprovalLinkKey",
   ],
   // The journal lives in the EventsTable.
   apply: ["EventsTable"],
@@ -120,16 +128,18 @@ export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> 
   audit: ["AuditTable", "ApprovalsTable", "FixHistoryTable", "OutboxTable"],
   notify: ["Alerts", "EventsTable", "OutboxTable"],
   // The endpoint cannot link its own URL (a cycle); it builds links from the request's host instead.
-  approvalEndpoint: ["ApprovalsTable", "ApprovalSigningKey"],
-  // Reminders carry fresh signed approval links; the same run drains the outbox of unrecorded outcomes.
+  approvalEndpoint: ["ApprovalsTable", "ApprovalLinkKey"],
+  // Reminders carry fresh signed approval links; the same run drains the outbox of unrecorded
+  // outcomes and seals the audit ledger.
   reminders: [
     "ApprovalsTable",
     "Alerts",
     "ApprovalEndpoint",
-    "ApprovalSigningKey",
+    "ApprovalLinkKey",
     "OutboxTable",
     "AuditTable",
     "EventsTable",
+    "AuditSealKey",
   ],
 };
 

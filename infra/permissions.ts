@@ -48,6 +48,8 @@ export interface DeploymentArns {
   };
   topicArn: string;
   stateMachineArn: string;
+  /** The KMS keys: the HMAC key of approval links, the signing key of audit seals. */
+  keys: { approvalLinks: string; auditSeals: string };
 }
 
 /** Functions with a role of their own; `apply` runs as the remediator instead. */
@@ -138,6 +140,52 @@ function controlStatements(
   }));
 }
 
+/**
+ * SSL policies a fix may set on a listener: AWS's TLS 1.3 policies whose oldest
+ * protocol is TLS 1.2 (ELBSecurityPolicy-TLS13-1-2-*, -1-3-*, their Res, Ext,
+ * FIPS and PQ variants). IAM is evaluated per request and cannot read a
+ * control's settings, so a `targetPolicy` outside this list is refused by AWS.
+ */
+export const allowedSslPolicies = ["ELBSecurityPolicy-TLS13-1-2-*", "ELBSecurityPolicy-TLS13-1-3-*"];
+
+const anyListener: Scope = ({ partition, account }) => [
+  `arn:${partition}:elasticloadbalancing:*:${account}:listener/*`,
+];
+
+/**
+ * What no fix ever does, denied whatever else the role is granted: its changes
+ * are ignored as driftwarden's own, so the role must not be able to weaken a
+ * listener. ELBv2's condition keys for ModifyListener are ListenerProtocol and
+ * SecurityPolicy (Service Authorization Reference): a request that sets
+ * `Protocol` at all, or an SslPolicy outside the allowed list, is denied. The
+ * reference has no condition key for `Port` or `Certificates` (nor any for
+ * ModifyRule or cloudfront:UpdateDistribution beyond tags): those rest on the
+ * fixers changing only the fields their control owns, and a test fails when
+ * AWS adds such a key, so the Deny can follow.
+ */
+function fixGuards(arns: DeploymentArns, granted: ReadonlySet<string>): Statement[] {
+  if (!granted.has("elasticloadbalancing:ModifyListener")) return [];
+  const listeners = anyListener(arns);
+  return [
+    {
+      sid: "NoFixChangesAListenerProtocol",
+      effect: "Deny",
+      actions: ["elasticloadbalancing:ModifyListener"],
+      resources: listeners,
+      conditions: { Null: { "elasticloadbalancing:ListenerProtocol": "false" } },
+    },
+    {
+      sid: "NoFixWeakensTls",
+      effect: "Deny",
+      actions: ["elasticloadbalancing:ModifyListener"],
+      resources: listeners,
+      conditions: {
+        "ForAnyValue:StringNotLike": { "elasticloadbalancing:SecurityPolicy": allowedSslPolicies },
+      },
+    },
+  ];
+}
+
 /** What detectors need: the controls' read actions. */
 export function readStatements(arns: DeploymentArns, metadata = controlMetadata): Statement[] {
   return controlStatements("ControlReads", (control) => control.readActions, arns, metadata);
@@ -198,19 +246,101 @@ function eventItems(sid: string, arns: DeploymentArns, actions: string[], prefix
 }
 
 /**
- * Appending to the audit ledger: records and markers are put, the head hint is
- * updated; nothing is ever deleted. IAM cannot require the put's condition, so
- * an overwrite by a stolen role is caught by the hash chain and the seals.
+ * Appending to the audit ledger: records and markers are put, the markers and
+ * the head hint updated; a record is never updated or deleted. IAM cannot
+ * require the put's `attribute_not_exists` condition, so a stolen role could
+ * still overwrite a record with PutItem: the hash chain and the signed seals
+ * make that detectable (`driftwarden audit verify`), and the explicit Deny
+ * keeps erasing and rewriting out of reach whatever else grants them.
  */
 function appendsAudit(sid: string, arns: DeploymentArns): Statement[] {
+  const table = [arns.tables.audit];
+  const keys = (prefixes: string[]) => ({
+    "ForAllValues:StringLike": { "dynamodb:LeadingKeys": prefixes },
+  });
   return [
     {
-      sid: `${sid}Records`,
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      sid: `${sid}Read`,
+      actions: ["dynamodb:GetItem"],
+      resources: table,
+      conditions: keys(["seq#*", "idem#*", "head"]),
+    },
+    {
+      sid: `${sid}Append`,
+      actions: ["dynamodb:PutItem"],
+      resources: table,
+      conditions: keys(["seq#*", "idem#*"]),
+    },
+    {
+      sid: `${sid}Bookkeeping`,
+      actions: ["dynamodb:UpdateItem"],
+      resources: table,
+      conditions: keys(["idem#*", "head"]),
+    },
+    ...neverErasesAudit(sid, arns),
+  ];
+}
+
+/** No role of driftwarden deletes audit items, or rewrites a record or seal in place. */
+function neverErasesAudit(sid: string, arns: DeploymentArns): Statement[] {
+  return [
+    {
+      sid: `${sid}NeverErase`,
+      effect: "Deny",
+      actions: [
+        "dynamodb:BatchWriteItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:PartiQLDelete",
+        "dynamodb:PartiQLUpdate",
+      ],
       resources: [arns.tables.audit],
-      conditions: {
-        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["seq#*", "idem#*", "head"] },
-      },
+    },
+    {
+      sid: `${sid}NeverRewrite`,
+      effect: "Deny",
+      actions: ["dynamodb:UpdateItem"],
+      resources: [arns.tables.audit],
+      conditions: { "ForAnyValue:StringLike": { "dynamodb:LeadingKeys": ["seq#*", "seal#*"] } },
+    },
+  ];
+}
+
+/** Makes approval links: KMS GenerateMac with the link key, and nothing else with it. */
+const makesApprovalLinks = (arns: DeploymentArns): Statement => ({
+  sid: "MakeApprovalLinks",
+  actions: ["kms:GenerateMac"],
+  resources: [arns.keys.approvalLinks],
+  conditions: { StringEquals: { "kms:MacAlgorithm": "HMAC_SHA_256" } },
+});
+
+/**
+ * Seals the audit ledger: reads its end, signs a seal with the seal key, and
+ * adds it (a seal is never rewritten: see neverErasesAudit).
+ */
+function sealsAudit(arns: DeploymentArns): Statement[] {
+  const table = [arns.tables.audit];
+  const keys = (prefixes: string[]) => ({
+    "ForAllValues:StringLike": { "dynamodb:LeadingKeys": prefixes },
+  });
+  return [
+    {
+      sid: "SealAuditRead",
+      actions: ["dynamodb:GetItem"],
+      resources: table,
+      conditions: keys(["seq#*", "head", "seal#*", "sealhead"]),
+    },
+    { sid: "SealAuditAppend", actions: ["dynamodb:PutItem"], resources: table, conditions: keys(["seal#*"]) },
+    {
+      sid: "SealAuditHead",
+      actions: ["dynamodb:UpdateItem"],
+      resources: table,
+      conditions: keys(["sealhead"]),
+    },
+    {
+      sid: "SignSeals",
+      actions: ["kms:Sign"],
+      resources: [arns.keys.auditSeals],
+      conditions: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256", "kms:MessageType": "RAW" } },
     },
   ];
 }
@@ -264,14 +394,16 @@ export function functionStatements(
       return readStatements(arns, metadata);
     case "requestApproval":
       return [
+        // Puts the request, refreshes its token on a retry, closes the one it replaces: never a plain read.
         {
           sid: "AskOnCall",
-          actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          actions: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
           resources: [tables.approvals],
         },
         ...appendsAudit("AuditAwaiting", arns),
         claimsNotifications(arns),
         publish(arns),
+        makesApprovalLinks(arns),
         // A request decided while its task started answers its own token at once.
         { sid: "AnswerOwnTask", actions: ["states:SendTaskSuccess"], resources: ["*"] },
       ];
@@ -305,6 +437,13 @@ export function functionStatements(
           actions: ["states:SendTaskFailure", "states:SendTaskSuccess"],
           resources: ["*"],
         },
+        // It checks links and can never make one.
+        {
+          sid: "VerifyApprovalLinks",
+          actions: ["kms:VerifyMac"],
+          resources: [arns.keys.approvalLinks],
+          conditions: { StringEquals: { "kms:MacAlgorithm": "HMAC_SHA_256" } },
+        },
       ];
     case "reminders":
       return [
@@ -324,16 +463,53 @@ export function functionStatements(
         },
         ...appendsAudit("DrainAudit", arns),
         claimsNotifications(arns),
+        // Reminders carry freshly made links.
+        makesApprovalLinks(arns),
+        // The same schedule seals the audit ledger.
+        ...sealsAudit(arns),
       ];
   }
 }
 
-/** The remediator: the fixers' declared actions, the reads a retried apply needs, and its journal. */
+/**
+ * The remediator: the fixers' declared actions, the reads a retried apply
+ * needs, its journal, and the Denies of what no fix does.
+ */
 export function remediatorRole(arns: DeploymentArns, metadata = controlMetadata): Statement[] {
+  const fixes = remediatorStatements(arns, metadata);
+  const granted = new Set(fixes.flatMap((statement) => statement.actions));
   return [
-    ...remediatorStatements(arns, metadata),
+    ...fixes,
     ...readStatements(arns, metadata),
     eventItems("ApplyJournal", arns, ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["journal#"]),
+    ...fixGuards(arns, granted),
+  ];
+}
+
+/**
+ * Only the apply function acts as the remediator. Lambda puts the calling
+ * function's ARN into its credentials (`lambda:SourceFunctionArn`); any other
+ * function created with this role, or its credentials used anywhere else, is
+ * denied every action the role has. The trust policy alone cannot say which
+ * function may assume the role. Attached once the function (and so its ARN)
+ * exists.
+ */
+export function remediatorOnlyFromApply(
+  arns: DeploymentArns,
+  applyFunctionArn: string,
+  metadata = controlMetadata,
+): Statement[] {
+  const allowed = remediatorRole(arns, metadata).filter((statement) => statement.effect !== "Deny");
+  const actions = [...new Set(allowed.flatMap((statement) => statement.actions))].sort();
+  return [
+    {
+      sid: "OnlyTheApplyFunction",
+      effect: "Deny",
+      actions,
+      // A Deny on every resource only narrows what the allows above grant.
+      resources: ["*"],
+      conditions: { ArnNotEquals: { "lambda:SourceFunctionArn": applyFunctionArn } },
+    },
   ];
 }
 
@@ -383,10 +559,67 @@ export function policyDocument(statements: readonly Statement[]): PolicyDocument
   };
 }
 
-export function trustPolicy(service: string) {
+export function trustPolicy(service: string, account?: string) {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        // Only on behalf of this account's own resources (the confused-deputy guard AWS documents).
+        ...(account ? { Condition: { StringEquals: { "aws:SourceAccount": account } } } : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * The key policy of the approval-link key: IAM policies govern the key as
+ * usual, and whatever they grant, only the roles that send requests and
+ * reminders may make a MAC, and only the endpoint's role may verify one.
+ */
+export function approvalKeyPolicy(options: {
+  partition: string;
+  account: string;
+  makers: string[];
+  verifiers: string[];
+}) {
+  return keyPolicy(options, [
+    { sid: "OnlyRequestsAndRemindersMakeLinks", action: "kms:GenerateMac", principals: options.makers },
+    { sid: "OnlyTheEndpointVerifiesLinks", action: "kms:VerifyMac", principals: options.verifiers },
+  ]);
+}
+
+/** The key policy of the audit seal key: only the sealing role signs; anyone IAM allows may verify. */
+export function sealKeyPolicy(options: { partition: string; account: string; signers: string[] }) {
+  return keyPolicy(options, [{ sid: "OnlyTheSealerSigns", action: "kms:Sign", principals: options.signers }]);
+}
+
+function keyPolicy(
+  options: { partition: string; account: string },
+  only: Array<{ sid: string; action: string; principals: string[] }>,
+) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        // AWS's default key policy statement: the account's IAM policies decide who may use and manage the key.
+        Sid: "EnableIamPolicies",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${options.partition}:iam::${options.account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      ...only.map((rule) => ({
+        Sid: rule.sid,
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: rule.action,
+        Resource: "*",
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": rule.principals } },
+      })),
+    ],
   };
 }
 

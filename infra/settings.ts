@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { approvalTimeoutSeconds, type DriftwardenConfig, parseConfig } from "../functions/lib/config.js";
+import {
+  approvalTimeoutSeconds,
+  configSchema,
+  type DriftwardenConfig,
+  describeConfigIssues,
+} from "../functions/lib/config.js";
 import { ConfigurationError } from "../functions/lib/errors.js";
 
 /** The deployment's configuration file, at the repository root. */
@@ -30,7 +35,18 @@ export const maxConfigBytes = 3072;
 
 /** Validates the configuration for a deployment: the schema, plus what only a deployment needs. */
 export function settingsFrom(raw: unknown): Settings {
-  const config = parseConfig(raw);
+  const checked = validateSettings(raw);
+  if ("problems" in checked) {
+    throw new ConfigurationError(`invalid driftwarden configuration: ${checked.problems.join("; ")}`);
+  }
+  return checked.settings;
+}
+
+/** Every problem of a configuration, one `field: problem` each (`driftwarden config validate` prints them). */
+export function validateSettings(raw: unknown): { settings: Settings } | { problems: string[] } {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { problems: describeConfigIssues(parsed.error) };
+  const config = parsed.data;
   const problems: string[] = [];
 
   const sweepSchedule = config.sweepSchedule.trim();
@@ -66,16 +82,16 @@ export function settingsFrom(raw: unknown): Settings {
       `(root): the validated configuration is ${size} bytes; functions receive it in a ${maxConfigBytes}-byte budget`,
     );
   }
-  if (problems.length > 0) {
-    throw new ConfigurationError(`invalid driftwarden configuration: ${problems.join("; ")}`);
-  }
+  if (problems.length > 0) return { problems };
 
   return {
-    config,
-    homeRegion: config.homeRegion,
-    regions: config.watchedRegions.length > 0 ? [...new Set(config.watchedRegions)] : [config.homeRegion],
-    sweepSchedule: sweepSchedule as RecurringSchedule,
-    approvalTimeoutSeconds: approvalTimeoutSeconds(config),
+    settings: {
+      config,
+      homeRegion: config.homeRegion,
+      regions: config.watchedRegions.length > 0 ? [...new Set(config.watchedRegions)] : [config.homeRegion],
+      sweepSchedule: sweepSchedule as RecurringSchedule,
+      approvalTimeoutSeconds: approvalTimeoutSeconds(config),
+    },
   };
 }
 

@@ -26,6 +26,7 @@ import {
 } from "./handlers.js";
 import { intakeFailureHandling } from "./intake-failures.js";
 import {
+  approvalKeyPolicy,
   type DeploymentArns,
   type FunctionName,
   forwarderStatements,
@@ -33,7 +34,9 @@ import {
   functionStatements,
   homeBusArn,
   policyDocument,
+  remediatorOnlyFromApply,
   remediatorRole,
+  sealKeyPolicy,
   stateMachineArnOf,
   stateMachineStatements,
   trustPolicy,
@@ -100,7 +103,28 @@ export async function driftwarden(settings: Settings) {
     });
   }
 
-  const signingKey = new sst.Secret("ApprovalSigningKey");
+  // --- keys ----------------------------------------------------------------------------------
+  // The approval capability: links are MACed inside KMS, so no function holds a key to steal.
+  // HMAC keys do not rotate automatically: see the README for rotating it by hand.
+  // A new generation is a new key (the component name changes); the old one is scheduled for deletion.
+  const generation = config.approvalKeyGeneration;
+  const approvalKey = new aws.kms.Key(`ApprovalLinkKmsKey${generation > 1 ? generation : ""}`, {
+    description: "driftwarden: authenticates approval links (HMAC, GenerateMac/VerifyMac only)",
+    customerMasterKeySpec: "HMAC_256",
+    keyUsage: "GENERATE_VERIFY_MAC",
+    deletionWindowInDays: 30,
+  });
+  // Seals stay verifiable as long as the audit table they seal: the key outlives the stage, as the table does.
+  const sealKey = new aws.kms.Key(
+    "AuditSealKmsKey",
+    {
+      description: "driftwarden: signs the audit ledger's seals (ECDSA P-256)",
+      customerMasterKeySpec: "ECC_NIST_P256",
+      keyUsage: "SIGN_VERIFY",
+      deletionWindowInDays: 30,
+    },
+    { retainOnDelete: true },
+  );
 
   // --- identities ----------------------------------------------------------------------------
   const remediatorName = remediatorRoleNameFor(config, stage);
@@ -110,7 +134,7 @@ export async function driftwarden(settings: Settings) {
     name: remediatorName,
     description:
       "driftwarden remediator: exactly the fixers' actions; CloudTrail shows its changes as driftwarden's",
-    assumeRolePolicy: JSON.stringify(trustPolicy("lambda.amazonaws.com")),
+    assumeRolePolicy: JSON.stringify(trustPolicy("lambda.amazonaws.com", account)),
   });
   const remediatorLogs = new aws.iam.RolePolicyAttachment("RemediatorRoleLogs", {
     role: remediator.name,
@@ -127,6 +151,8 @@ export async function driftwarden(settings: Settings) {
     exemptions: tables.exemptions.arn,
     outbox: tables.outbox.arn,
     topicArn: alerts.arn,
+    approvalKey: approvalKey.arn,
+    sealKey: sealKey.arn,
   }).apply(
     (v): DeploymentArns => ({
       partition,
@@ -143,6 +169,7 @@ export async function driftwarden(settings: Settings) {
       },
       topicArn: v.topicArn,
       stateMachineArn,
+      keys: { approvalLinks: v.approvalKey, auditSeals: v.sealKey },
     }),
   );
 
@@ -161,7 +188,8 @@ export async function driftwarden(settings: Settings) {
     OutboxTable: tables.outbox,
     Alerts: alerts,
     ApprovalEndpoint: undefined,
-    ApprovalSigningKey: signingKey,
+    ApprovalLinkKey: new sst.Linkable("ApprovalLinkKey", { properties: { arn: approvalKey.arn } }),
+    AuditSealKey: new sst.Linkable("AuditSealKey", { properties: { arn: sealKey.arn } }),
   };
   const environment = {
     POWERTOOLS_SERVICE_NAME: "driftwarden",
@@ -188,6 +216,7 @@ export async function driftwarden(settings: Settings) {
         logging: { retention: "1 month" },
         environment,
         link: links.map((name) => linkables[name]).filter((link) => link !== undefined),
+        ...(spec.reservedConcurrency ? { concurrency: { reserved: spec.reservedConcurrency } } : {}),
         ...(permissionsOf === "apply"
           ? { role: remediator.arn }
           : { permissions: arns.apply((a) => functionPermissions(functionStatements(permissionsOf, a))) }),
@@ -212,6 +241,14 @@ export async function driftwarden(settings: Settings) {
       fn(stepFunctions[name], name === "apply" ? "apply" : stepPermissions[name]),
     ]),
   ) as Record<WorkflowStep, sst.aws.Function>;
+
+  // The role is the remediator only inside the apply function (its ARN exists only now).
+  new aws.iam.RolePolicy("RemediatorRoleOnlyApply", {
+    role: remediator.name,
+    policy: $resolve({ a: arns, apply: steps.apply.arn }).apply(({ a, apply }) =>
+      JSON.stringify(policyDocument(remediatorOnlyFromApply(a, apply))),
+    ),
+  });
 
   // --- workflow ------------------------------------------------------------------------------
   const stepArns = $resolve(
@@ -271,6 +308,8 @@ export async function driftwarden(settings: Settings) {
   // --- intake failures (retried by Lambda, then dead-lettered with an alarm) ------------------
   intakeFailureHandling(intake, alerts, stage);
 
+  const reminders = fn(reminderFunction, "reminders");
+
   // --- event routing -------------------------------------------------------------------------
   const plan = routingPlan({
     rules: eventRules({ controls: metadataControls(), remediatorRoleArn: remediatorArn }),
@@ -278,7 +317,14 @@ export async function driftwarden(settings: Settings) {
     regions: settings.regions,
     stage,
   });
-  const routed = routeEvents(plan, { partition, account, intake, alerts, homeRegion });
+  const routed = routeEvents(plan, {
+    partition,
+    account,
+    intake,
+    alerts,
+    homeRegion,
+    publishers: [steps.requestApproval, steps.notify, reminders].map((f) => f.nodes.role.arn),
+  });
 
   new sst.aws.CronV2("SweepSchedule", {
     schedule: settings.sweepSchedule,
@@ -290,16 +336,38 @@ export async function driftwarden(settings: Settings) {
 
   new sst.aws.CronV2("ReminderSchedule", {
     schedule: reminderSchedule,
-    function: fn(reminderFunction, "reminders"),
+    function: reminders,
     retries: 2,
     dlq: routed.homeDeadLetterQueue.arn,
+  });
+
+  // --- key policies ----------------------------------------------------------------------------
+  const roleArn = (f: sst.aws.Function) => f.nodes.role.arn;
+  new aws.kms.KeyPolicy("ApprovalLinkKeyPolicy", {
+    keyId: approvalKey.id,
+    policy: $resolve({
+      makers: [roleArn(steps.requestApproval), roleArn(reminders)],
+      verifiers: [roleArn(approvalFunction)],
+    }).apply(({ makers, verifiers }) =>
+      JSON.stringify(approvalKeyPolicy({ partition, account, makers, verifiers })),
+    ),
+  });
+  new aws.kms.KeyPolicy("AuditSealKeyPolicy", {
+    keyId: sealKey.id,
+    policy: roleArn(reminders).apply((sealer) =>
+      JSON.stringify(sealKeyPolicy({ partition, account, signers: [sealer] })),
+    ),
   });
 
   return {
     stateMachine: stateMachine.arn,
     approvalEndpoint: approvalFunction.url,
     alertsTopic: alerts.arn,
+    approvalsTable: tables.approvals.name,
+    exemptionsTable: tables.exemptions.name,
     auditTable: tables.audit.name,
+    auditSealKey: sealKey.arn,
+    approvalLinkKey: approvalKey.arn,
     remediatorRole: remediator.arn,
     regions: settings.regions.join(", "),
   };
@@ -311,6 +379,8 @@ interface RoutingContext {
   intake: sst.aws.Function;
   alerts: sst.aws.SnsTopic;
   homeRegion: string;
+  /** Roles of the functions that publish to the Alerts topic; the topic refuses everyone else. */
+  publishers: $util.Output<string>[];
 }
 
 function pascal(text: string): string {
@@ -338,9 +408,18 @@ function routeEvents(plan: ReturnType<typeof routingPlan>, ctx: RoutingContext) 
 
   new aws.sns.TopicPolicy("AlertsPolicy", {
     arn: ctx.alerts.arn,
-    policy: $resolve({ topicArn: ctx.alerts.arn, relay: relayRuleArn ?? "" }).apply(({ topicArn, relay }) =>
+    policy: $resolve({
+      topicArn: ctx.alerts.arn,
+      relay: relayRuleArn ?? "",
+      publishers: $resolve(ctx.publishers),
+    }).apply(({ topicArn, relay, publishers }) =>
       JSON.stringify(
-        topicPolicy({ topicArn, account: ctx.account, ...(relay ? { relayRuleArn: relay } : {}) }),
+        topicPolicy({
+          topicArn,
+          account: ctx.account,
+          publishers,
+          ...(relay ? { relayRuleArn: relay } : {}),
+        }),
       ),
     ),
   });

@@ -7,6 +7,7 @@ import {
   type FunctionUrlEvent,
   type FunctionUrlResult,
 } from "../functions/approvals/endpoint.js";
+import { asFunction } from "./invocation.js";
 import { lambdaContext } from "./stepfunctions.js";
 
 /**
@@ -144,7 +145,9 @@ export function writeResult(res: ServerResponse, result: unknown): void {
 }
 
 export async function startApprovalServer(options: ApprovalServerOptions = {}): Promise<ApprovalServer> {
-  const handler = options.handler ?? (approvalHandler as unknown as FunctionUrlHandler);
+  const deployed = approvalHandler as unknown as FunctionUrlHandler;
+  const handler: FunctionUrlHandler =
+    options.handler ?? ((event, context) => asFunction("approvalEndpoint", () => deployed(event, context)));
   const onError =
     options.onError ??
     ((error: unknown) =>

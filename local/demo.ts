@@ -245,7 +245,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       for (const reason of pending.reasons) line(`     why risky: ${reason}`);
       for (const change of pending.changes)
         line(`     change: ${change.action} ${JSON.stringify(change.input)}`);
-      const links = approvalLinks(runtime.resources, pending.id, new Date(pending.expiresAt));
+      const links = await approvalLinks(runtime.resources, pending.id, new Date(pending.expiresAt));
       line(`   Open in a browser to review and approve: ${links.approveUrl}`);
       line(`   (or to reject: ${links.rejectUrl})`);
       if (terminal) {

@@ -5,12 +5,13 @@ import type { LocalRuntime } from "./runtime.js";
 import type { SandboxIdentity } from "./sandbox/identity.js";
 
 /**
- * AWS endpoints on loopback for the few calls the approval CLI makes, spoken
- * in the real wire protocols so the unmodified SDK clients of another process
+ * AWS endpoints on loopback for the calls the CLI makes, spoken in the real
+ * wire protocols so the unmodified SDK clients of another process
  * (`driftwarden approve` in a second terminal) can talk to a running local
- * runtime: Step Functions (awsJson1_0), STS GetCallerIdentity (awsQuery), and
- * DynamoDB passed through to the runtime's DynamoDB-compatible server, so
- * one endpoint URL serves every client.
+ * runtime: Step Functions (awsJson1_0), KMS (awsJson1_1: `audit verify` reads
+ * the seal key), STS GetCallerIdentity (awsQuery), and DynamoDB passed through
+ * to the runtime's DynamoDB-compatible server, so one endpoint URL serves every
+ * client.
  *
  * Every response carries the local account's clock in its `Date` header, as
  * AWS responses carry AWS's: the local account keeps its own time, and a
@@ -25,6 +26,8 @@ export interface CallerIdentity {
 export interface LocalEndpointsOptions {
   /** Answers a Step Functions API action the way the SDK client expects its output. */
   stepFunctions: (action: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  /** Answers a KMS API action (blobs as Uint8Array both ways, as the SDK client has them). */
+  kms?: (action: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
   /** Who the caller is, as STS GetCallerIdentity answers. */
   callerIdentity: () => Promise<CallerIdentity>;
   /** The DynamoDB-compatible server (dynalite) DynamoDB requests are passed to. */
@@ -50,9 +53,10 @@ function xml(text: string): string {
   );
 }
 
-/** awsJson timestamps are epoch seconds; Date's own JSON form (an ISO string) would not deserialize. */
+/** awsJson timestamps are epoch seconds and blobs base64; Date's and Uint8Array's own JSON forms would not deserialize. */
 function toWire(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   if (Array.isArray(value)) return value.map(toWire);
   if (value && typeof value === "object") {
     return Object.fromEntries(
@@ -62,6 +66,22 @@ function toWire(value: unknown): unknown {
     );
   }
   return value;
+}
+
+// KMS request members that are blobs: base64 on the wire, bytes to the stand-in.
+const KMS_BLOBS = ["Message", "Mac", "Signature", "Plaintext", "CiphertextBlob"];
+
+function kmsFromWire(
+  kms: NonNullable<LocalEndpointsOptions["kms"]>,
+): (action: string, input: Record<string, unknown>) => Promise<Record<string, unknown>> {
+  return (action, input) => {
+    const decoded = { ...input };
+    for (const name of KMS_BLOBS) {
+      const value = decoded[name];
+      if (typeof value === "string") decoded[name] = new Uint8Array(Buffer.from(value, "base64"));
+    }
+    return kms(action, decoded);
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -100,8 +120,14 @@ export async function startLocalEndpoints(options: LocalEndpointsOptions): Promi
     res.end(body);
   };
 
-  const stepFunctions = async (res: ServerResponse, action: string, body: Buffer, requestId: string) => {
-    const json = "application/x-amz-json-1.0";
+  const jsonService = async (
+    res: ServerResponse,
+    json: string,
+    answer: (action: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>,
+    action: string,
+    body: Buffer,
+    requestId: string,
+  ) => {
     let input: Record<string, unknown>;
     try {
       input = body.length ? (JSON.parse(body.toString("utf8")) as Record<string, unknown>) : {};
@@ -116,7 +142,7 @@ export async function startLocalEndpoints(options: LocalEndpointsOptions): Promi
       return;
     }
     try {
-      const output = await options.stepFunctions(action, input);
+      const output = await answer(action, input);
       send(res, 200, json, JSON.stringify(toWire(output)), requestId);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -181,7 +207,17 @@ export async function startLocalEndpoints(options: LocalEndpointsOptions): Promi
         .split(";")[0]
         ?.trim();
       if (req.method === "POST" && target.startsWith("AWSStepFunctions.")) {
-        await stepFunctions(res, target.slice("AWSStepFunctions.".length), body, requestId);
+        const action = target.slice("AWSStepFunctions.".length);
+        await jsonService(res, "application/x-amz-json-1.0", options.stepFunctions, action, body, requestId);
+      } else if (req.method === "POST" && target.startsWith("TrentService.") && options.kms) {
+        await jsonService(
+          res,
+          "application/x-amz-json-1.1",
+          kmsFromWire(options.kms),
+          target.slice(13),
+          body,
+          requestId,
+        );
       } else if (target.startsWith("DynamoDB_20120810.")) {
         await dynamo(req, res, body);
       } else if (req.method === "POST" && contentType === "application/x-www-form-urlencoded") {
@@ -193,7 +229,7 @@ export async function startLocalEndpoints(options: LocalEndpointsOptions): Promi
           "application/x-amz-json-1.0",
           JSON.stringify({
             __type: "UnknownOperationException",
-            message: `the local endpoint serves Step Functions, STS GetCallerIdentity and DynamoDB only (X-Amz-Target "${target}")`,
+            message: `the local endpoint serves Step Functions, KMS, STS GetCallerIdentity and DynamoDB only (X-Amz-Target "${target}")`,
           }),
           requestId,
         );
@@ -234,6 +270,8 @@ export function startRuntimeEndpoints(
 ): Promise<LocalEndpoints> {
   return startLocalEndpoints({
     stepFunctions: (action, input) => runtime.sfn.handle(action, input),
+    kms: async (action, input) =>
+      (await runtime.sandbox.call("kms", action, input, caller)) as Record<string, unknown>,
     callerIdentity: async () =>
       (await runtime.sandbox.call("sts", "GetCallerIdentity", {}, caller)) as unknown as CallerIdentity,
     dynamoEndpoint: runtime.dynamo.endpoint,
@@ -241,7 +279,7 @@ export function startRuntimeEndpoints(
   });
 }
 
-/** What the approval CLI needs in its environment to act on this local runtime (cli/approvals.ts reads it). */
+/** What the CLI needs in its environment to act on this local runtime (cli/ reads it). */
 export function localCliEnvironment(
   runtime: LocalRuntime,
   endpoints: LocalEndpoints,
@@ -249,6 +287,11 @@ export function localCliEnvironment(
   return {
     DRIFTWARDEN_LOCAL_ENDPOINT: endpoints.endpoint,
     DRIFTWARDEN_APPROVALS_TABLE: runtime.resources.approvalsTable,
+    DRIFTWARDEN_EXEMPTIONS_TABLE: runtime.resources.exemptionsTable,
+    DRIFTWARDEN_AUDIT_TABLE: runtime.resources.auditTable,
+    ...(runtime.resources.auditSealKeyArn
+      ? { DRIFTWARDEN_AUDIT_SEAL_KEY: runtime.resources.auditSealKeyArn }
+      : {}),
     AWS_REGION: runtime.resources.region,
   };
 }

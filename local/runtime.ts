@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { reminderDueAt, handler as remindersHandler } from "../functions/approvals/reminders.js";
 import {
   type ApprovalRecord,
@@ -37,6 +36,7 @@ import {
 import { type RoutingPlan, routingPlan } from "../infra/routing-plan.js";
 import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
 import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
+import { asFunction, type LocalFunction } from "./invocation.js";
 import { malformedReason, routeEvent, unmatchedReason } from "./router/router.js";
 import { SandboxAccount } from "./sandbox/account.js";
 import { SandboxClock } from "./sandbox/clock.js";
@@ -174,15 +174,20 @@ export class LocalRuntime {
       outboxTable: dynamo.tableName(outboxTable),
       topicArn,
       approvalUrl: options.approvalUrl,
-      // Generated per run: links from one local run never work in another.
-      signingKey: randomBytes(32).toString("base64url"),
+      // Keys of this run's own KMS: links and seals from one local run never verify in another.
+      approvalKeyArn: this.sandbox.createKey("HMAC_256", "driftwarden approval links"),
+      auditSealKeyArn: this.sandbox.createKey("ECC_NIST_P256", "driftwarden audit seals"),
       config: options.config,
     };
     const arns = Object.fromEntries(
       workflowSteps.map((step) => [step, localFunctionArn(options.region, options.account, step)]),
     ) as StepFunctionArns;
     const handlers: Record<string, LambdaHandler> = {};
-    for (const step of workflowSteps) handlers[arns[step]] = stepHandlers[step] as unknown as LambdaHandler;
+    for (const step of workflowSteps) {
+      const handler = stepHandlers[step] as unknown as LambdaHandler;
+      const name: LocalFunction = step === "apply" ? "remediator" : step;
+      handlers[arns[step]] = (event, context) => asFunction(name, () => handler(event, context));
+    }
     this.sfn = new LocalStepFunctions({
       stateMachineArn: this.resources.stateMachineArn,
       definition: remediationDefinition(arns),
@@ -369,7 +374,7 @@ export class LocalRuntime {
     let results: IntakeResult[];
     try {
       results = (await runInvocation("driftwarden-intake", this.invocationId(`intake ${eventId}`), () =>
-        intakeHandler(envelope as never, lambdaContext("driftwarden-intake")),
+        asFunction("intake", () => intakeHandler(envelope as never, lambdaContext("driftwarden-intake"))),
       )) as IntakeResult[];
     } catch (error) {
       const delay = asyncRetryDelaysSeconds[attempt - 1];
@@ -437,7 +442,7 @@ export class LocalRuntime {
   async sweep(step: number | null = null): Promise<IntakeResult[]> {
     this.currentStep = step;
     const results = (await runInvocation("driftwarden-sweep", this.invocationId("sweep"), () =>
-      sweepHandler({} as never, lambdaContext("driftwarden-sweep")),
+      asFunction("sweep", () => sweepHandler({} as never, lambdaContext("driftwarden-sweep"))),
     )) as IntakeResult[];
     this.recordResults(
       results.filter((r) => r.status !== "ignored"),
@@ -542,7 +547,9 @@ export class LocalRuntime {
   async remind(): Promise<void> {
     try {
       await runInvocation("driftwarden-approval-reminders", this.invocationId("reminders"), () =>
-        remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders")),
+        asFunction("reminders", () =>
+          remindersHandler({} as never, lambdaContext("driftwarden-approval-reminders")),
+        ),
       );
     } catch (error) {
       this.errors.push({ step: this.currentStep ?? 0, message: (error as Error).message });

@@ -17,3 +17,23 @@ describe("per-Lambda bundles", () => {
     },
   );
 });
+
+/** Approval links are MACed inside KMS: no bundle of the functions that make or check links holds a key. */
+describe("approval signing material", () => {
+  it.each(["ApprovalEndpointFunction", "WorkflowRequestApproval", "ApprovalReminders"])(
+    "%s: its bundle reads no signing key, only the KMS key's ARN",
+    async (component) => {
+      // Prepare
+      const fn = deployedFunctions.find((spec) => spec.component === component);
+      if (!fn) throw new Error(`no deployed function ${component}`);
+
+      // Act
+      const result = await bundle(lambdaEntry(fn), { write: false });
+      const code = result.outputFiles?.find((file) => file.path.endsWith(".mjs"))?.text ?? "";
+
+      // Assess
+      expect(code).toContain("ApprovalLinkKey");
+      expect(code).not.toMatch(/ApprovalSigningKey|signingKey|createHmac\([^)]*Resource/);
+    },
+  );
+});

@@ -1,14 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { findControl } from "../controls/registry.js";
 import { now } from "../lib/clock.js";
-import { ApprovalError } from "../lib/errors.js";
+import { ApprovalDeliveryError, ApprovalError } from "../lib/errors.js";
 import { humanTime } from "../lib/human-time.js";
 import { lambda } from "../lib/middleware.js";
 import { logger } from "../lib/observability.js";
 import { type DriftwardenResources, resources } from "../lib/resources.js";
 import { cleanText } from "../lib/untrusted.js";
+import { resourceLabel } from "../notify/message.js";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "./csrf.js";
-import { type LinkDecision, signLink, verifyLink } from "./links.js";
+import { verifyLink } from "./link-check.js";
+import { type LinkDecision, type LinkKey, linkKeyOf, linkUrl as signedLinkUrl } from "./link-format.js";
 import {
   approvalDetails,
   approvalFormPage,
@@ -29,6 +31,8 @@ import { type ApprovalRecord, decideApproval, getApproval } from "./store.js";
  * POST from that form, carrying the signed link parameters and a fresh CSRF
  * token, decides. Deciding is `decideApproval`: one conditional update from
  * pending, then SendTaskSuccess/SendTaskFailure with the stored task token.
+ * Links are checked with KMS VerifyMac: this function can verify them, never
+ * make them.
  */
 export type FunctionUrlEvent = APIGatewayProxyEventV2;
 export type FunctionUrlResult = APIGatewayProxyStructuredResultV2;
@@ -63,15 +67,8 @@ function controlLabel(id: string): ControlLabel {
   };
 }
 
-function linkUrl(
-  res: Pick<DriftwardenResources, "approvalUrl">,
-  event: FunctionUrlEvent,
-  params: Record<string, string>,
-) {
-  const base = res.approvalUrl ?? `https://${event.requestContext.domainName}${event.rawPath || "/"}`;
-  const url = new URL(base);
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return url.toString();
+function pageBase(res: Pick<DriftwardenResources, "approvalUrl">, event: FunctionUrlEvent): string {
+  return res.approvalUrl ?? `https://${event.requestContext.domainName}${event.rawPath || "/"}`;
 }
 
 function readLinkParams(source: URLSearchParams): Partial<LinkParams> {
@@ -103,11 +100,7 @@ type Resolved =
  * the record's existence and state. The signature comes first so that a
  * forged link learns nothing, not even whether the id exists.
  */
-async function resolveLink(
-  res: DriftwardenResources & { signingKey: string },
-  params: Partial<LinkParams>,
-  at: Date,
-): Promise<Resolved> {
+async function resolveLink(res: Keyed, params: Partial<LinkParams>, at: Date): Promise<Resolved> {
   const { id, decision, expires, sig } = params;
   if (!id || !decision || !expires || !sig) {
     return {
@@ -120,7 +113,23 @@ async function resolveLink(
       ),
     };
   }
-  const verified = verifyLink(res.signingKey, { id, decision, expires, sig }, at);
+  let verified: Awaited<ReturnType<typeof verifyLink>>;
+  try {
+    verified = await verifyLink(res.linkKey, { id, decision, expires, sig }, at);
+  } catch (error) {
+    // KMS could not answer (throttled, key disabled): a link we cannot check decides nothing.
+    logger.error("approval link could not be checked with KMS", { approvalId: id, error });
+    return {
+      ok: false,
+      response: respond(
+        503,
+        messagePage("Approvals unavailable right now", [
+          "This link could not be checked just now. Nothing was changed. Try again in a minute, or decide from a terminal with the driftwarden CLI.",
+        ]),
+        { "retry-after": "60" },
+      ),
+    };
+  }
   if (!verified.ok && verified.reason === "bad-signature") {
     logger.warn("approval link with a bad signature", { approvalId: id, decision });
     return {
@@ -146,9 +155,11 @@ async function resolveLink(
   if (record.status === "approved" || record.status === "rejected") {
     return { ok: false, response: alreadyDecided(record) };
   }
+  if (record.status === "superseded") return { ok: false, response: superseded(record) };
   if (!verified.ok || record.status === "expired" || Date.parse(record.expiresAt) <= at.getTime()) {
     return { ok: false, response: expired(record) };
   }
+  if (record.status === "deciding") return { ok: false, response: beingDecided(record) };
   return { ok: true, record, link: { id, decision: verified.decision, expires, sig } };
 }
 
@@ -166,6 +177,42 @@ function alreadyDecided(record: ApprovalRecord): FunctionUrlResult {
   );
 }
 
+/** The resource changed while on-call looked: a fresh request went out, and this one decides nothing. */
+function superseded(record: ApprovalRecord): FunctionUrlResult {
+  return respond(
+    410,
+    messagePage("Replaced by a newer request", [
+      `The resource changed after this request was sent, so the fix was planned again and a new request went out by email${record.supersededBy ? ` (approval ${record.supersededBy})` : ""}.`,
+      "This request can no longer be decided; nothing was changed. Decide on the newest request.",
+    ]),
+  );
+}
+
+function beingDecided(record: ApprovalRecord): FunctionUrlResult {
+  return respond(
+    409,
+    messagePage("Being decided", [
+      `Someone (${record.decidedBy ?? "unknown"}) is deciding this request right now: their ${record.decision ?? "decision"} is being delivered to the workflow.`,
+      "Nothing was changed by opening this page. Reload it in a minute to see the result.",
+    ]),
+  );
+}
+
+/** The decision did not reach the workflow: it was not recorded, and the request is still open. */
+function notDelivered(record: ApprovalRecord, pageUrl: string): FunctionUrlResult {
+  return respond(
+    503,
+    messagePage(
+      "Decision not recorded",
+      [
+        `Your decision on ${resourceLabel(record.resource)} could not be delivered to the workflow, so it was not recorded and nothing was changed.`,
+        "The request is still open: open the approval page again and submit once more, or decide from a terminal with the driftwarden CLI.",
+      ],
+      `<p><a href="${escapeHtml(pageUrl)}">Open the approval page again</a></p>`,
+    ),
+  );
+}
+
 function expired(record: ApprovalRecord): FunctionUrlResult {
   return respond(
     410,
@@ -177,7 +224,7 @@ function expired(record: ApprovalRecord): FunctionUrlResult {
 }
 
 function formPage(
-  res: DriftwardenResources & { signingKey: string },
+  res: Keyed,
   event: FunctionUrlEvent,
   record: ApprovalRecord,
   link: LinkParams,
@@ -185,19 +232,15 @@ function formPage(
   extra: { status?: number; error?: string; by?: string; reason?: string } = {},
 ): FunctionUrlResult {
   const other: LinkDecision = link.decision === "approve" ? "reject" : "approve";
-  const otherDecisionUrl = linkUrl(res, event, {
-    id: link.id,
-    decision: other,
-    expires: link.expires,
-    sig: signLink(res.signingKey, link.id, other, Number(link.expires)),
-  });
+  // The link's MAC does not cover the decision: the same link opens the other one.
+  const otherDecisionUrl = signedLinkUrl(pageBase(res, event), { ...link, decision: other });
   return respond(
     extra.status ?? 200,
     approvalFormPage({
       record,
       control: controlLabel(record.control),
       link,
-      csrf: issueCsrfToken(res.signingKey, { id: link.id, decision: link.decision }, at),
+      csrf: issueCsrfToken(link.sig, { id: link.id, decision: link.decision }, at),
       now: at,
       otherDecisionUrl,
       error: extra.error,
@@ -207,10 +250,7 @@ function formPage(
   );
 }
 
-async function show(
-  res: DriftwardenResources & { signingKey: string },
-  event: FunctionUrlEvent,
-): Promise<FunctionUrlResult> {
+async function show(res: Keyed, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const at = now();
   const resolved = await resolveLink(
     res,
@@ -221,10 +261,7 @@ async function show(
   return formPage(res, event, resolved.record, resolved.link, at);
 }
 
-async function decide(
-  res: DriftwardenResources & { signingKey: string },
-  event: FunctionUrlEvent,
-): Promise<FunctionUrlResult> {
+async function decide(res: Keyed, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const at = now();
   const form = formBody(event);
   if (form === "not-a-form") {
@@ -240,14 +277,14 @@ async function decide(
   if (!resolved.ok) return resolved.response;
   const { record, link } = resolved;
   const csrf = verifyCsrfToken(
-    res.signingKey,
+    link.sig,
     form.get("csrf") ?? "",
     { id: link.id, decision: link.decision },
     at,
   );
   if (!csrf.ok) {
     logger.warn("approval form with a bad CSRF token", { approvalId: link.id, reason: csrf.reason });
-    const pageUrl = linkUrl(res, event, { ...link });
+    const pageUrl = signedLinkUrl(pageBase(res, event), link);
     return respond(
       403,
       messagePage(
@@ -291,11 +328,17 @@ async function decide(
       },
     );
   } catch (error) {
+    if (error instanceof ApprovalDeliveryError) {
+      logger.error("approval decision not delivered", { approvalId: link.id, decision, error });
+      return notDelivered(record, signedLinkUrl(pageBase(res, event), link));
+    }
     if (!(error instanceof ApprovalError)) throw error;
-    // Someone else (another click, the CLI, the timeout) won between our read and the update.
+    // Someone else (another click, the CLI, the timeout, a new plan) won between our read and the update.
     const latest = await getApproval({ table: res.approvalsTable, region: res.region }, link.id);
     if (latest && (latest.status === "approved" || latest.status === "rejected"))
       return alreadyDecided(latest);
+    if (latest?.status === "superseded") return superseded(latest);
+    if (latest?.status === "deciding") return beingDecided(latest);
     return expired(latest ?? record);
   }
   logger.info("approval decided", { approvalId: link.id, decision, by, sourceIp, channel: "web" });
@@ -316,18 +359,21 @@ async function decide(
   );
 }
 
+type Keyed = DriftwardenResources & { linkKey: LinkKey };
+
 export async function handleApprovalRequest(event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const res = resources();
-  if (!res.signingKey) {
-    logger.error("the approval endpoint has no signing key; links cannot be verified");
+  const linkKey = linkKeyOf(res);
+  if (!linkKey) {
+    logger.error("the approval endpoint has no approval link key; links cannot be verified");
     return respond(
       503,
       messagePage("Approvals unavailable", [
-        "This deployment has no approval signing key. Nothing was changed.",
+        "This deployment has no approval link key. Nothing was changed.",
       ]),
     );
   }
-  const keyed = res as DriftwardenResources & { signingKey: string };
+  const keyed: Keyed = { ...res, linkKey };
   const method = event.requestContext.http.method.toUpperCase();
   if (method === "GET") return show(keyed, event);
   if (method === "HEAD") return { ...(await show(keyed, event)), body: "" };

@@ -1,3 +1,4 @@
+import { type Seal, sealLedger } from "../audit/seal.js";
 import { appendAudit } from "../audit/store.js";
 import { catalogEntry } from "../controls/catalog.js";
 import type { ControlMetadata } from "../controls/types.js";
@@ -120,7 +121,7 @@ export async function sendReminders(): Promise<ReminderRun> {
   for (const record of pending.filter((r) => needsReminder(r, at))) {
     if (!(await claimReminder(store, record.id, at))) continue;
     try {
-      const links = approvalLinks(res, record.id, new Date(record.expiresAt));
+      const links = await approvalLinks(res, record.id, new Date(record.expiresAt));
       await publishNotification(res, buildReminder(record, links, at));
       reminded.push(record.id);
     } catch (error) {
@@ -155,9 +156,27 @@ export async function drainUnrecorded(): Promise<DrainResult> {
   return result;
 }
 
+/**
+ * Seals the audit ledger on every run, whether or not anything was appended:
+ * `audit verify` counts on a recent seal, so one that is too old means sealing
+ * stopped or the newest seals were removed with the records after them.
+ */
+export async function sealAudit(): Promise<Seal | undefined> {
+  const res = resources();
+  if (!res.auditSealKeyArn) {
+    logger.warn("the deployment has no audit seal key; the audit ledger is not sealed");
+    return undefined;
+  }
+  return sealLedger({ table: res.auditTable, region: res.region, keyArn: res.auditSealKeyArn, now: now() });
+}
+
 /** Run by a schedule (infra), and by the local runtime as its clock passes reminder points. */
 export const handler = lambda(async () => {
-  // The outbox is drained even when a reminder fails, and a reminder failure still fails the run.
+  // The outbox is drained and the ledger sealed even when a reminder fails, and a reminder failure still
+  // fails the run; the drain comes first so that the seal covers what it wrote.
   const outbox = await drainUnrecorded();
-  return { ...(await sendReminders()), outbox };
+  const reminders = await sendReminders().catch((error: unknown) => error as Error);
+  const seal = await sealAudit();
+  if (reminders instanceof Error) throw reminders;
+  return { ...reminders, outbox, ...(seal ? { sealed: { n: seal.n, upTo: seal.upTo } } : {}) };
 });

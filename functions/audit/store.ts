@@ -21,7 +21,11 @@ import type { Outcome, TriggerSource } from "../workflow/types.js";
  * a retried step find its own record instead of appending a second one.
  *
  * Items, by `pk`: `seq#<12 digits>` records, `idem#<key>` markers, `head` (a
- * hint of the last sequence number, never trusted for verification).
+ * hint of the last sequence number, never trusted for verification), and the
+ * seals of functions/audit/seal.ts (`seal#<12 digits>`, `sealhead`).
+ *
+ * The ledger holds what executions state (`AuditFacts`) and the changes made to
+ * runtime exemptions from the CLI (`ExemptionFacts`), in one chain.
  */
 export type DecisionKind = "automatic" | "approved" | "rejected" | "expired" | "pending" | "none";
 
@@ -38,6 +42,8 @@ export interface Decision {
 
 /** What an execution states at one moment: an approval request (`awaiting-approval#<round>`) or its outcome. */
 export interface AuditFacts {
+  /** Absent on records written before ledger entries had kinds; an outcome either way. */
+  kind?: "outcome";
   executionId: string;
   /** Short id quoted in notifications (the execution name). */
   auditId: string;
@@ -65,12 +71,41 @@ export interface AuditFacts {
   at: string;
 }
 
-export interface AuditRecord extends AuditFacts {
+/** A runtime exemption added or removed from the CLI, by a verified IAM identity. */
+export interface ExemptionFacts {
+  kind: "exemption";
+  /** `exemption#<id>`: one CLI action, so a retried append finds its record. */
+  executionId: string;
+  auditId: string;
+  entry: "exemption-added" | "exemption-removed";
+  resource: string;
+  /** A control id, or `*` for every control. */
+  control: string;
+  account: string;
+  region: string;
+  exemption: { reason: string; expires: string; by: string; createdAt: string };
+  /** Who added or removed it: the caller's STS identity. */
+  by: string;
+  at: string;
+}
+
+export type LedgerFacts = AuditFacts | ExemptionFacts;
+
+/** What the chain adds to every entry. */
+export interface Chain {
   seq: number;
   /** Hash of the record before this one (`genesis` for the first). */
   prevHash: string;
   /** SHA-256 over every other field, canonical JSON. */
   hash: string;
+}
+
+export type Chained<F extends LedgerFacts> = F & Chain;
+export interface AuditRecord extends AuditFacts, Chain {}
+export type LedgerRecord = Chained<LedgerFacts>;
+
+export function isOutcomeRecord(record: LedgerRecord): record is AuditRecord {
+  return record.kind !== "exemption";
 }
 
 export interface AuditStoreOptions {
@@ -86,8 +121,8 @@ export function recordKey(seq: number): string {
 }
 
 /** The hash a record must carry: over all its fields but `hash` (and the table's own key). */
-export function hashOf(record: Omit<AuditRecord, "hash"> & { hash?: string }): string {
-  const { hash: _hash, ...content } = record as AuditRecord & { pk?: string };
+export function hashOf(record: Omit<LedgerRecord, "hash"> & { hash?: string }): string {
+  const { hash: _hash, ...content } = record as LedgerRecord & { pk?: string };
   delete (content as { pk?: string }).pk;
   return createHash("sha256").update(stableJson(content)).digest("hex");
 }
@@ -101,12 +136,12 @@ async function getItem<T>(options: AuditStoreOptions, pk: string): Promise<T | u
   return result.Item as T | undefined;
 }
 
-function strip(item: Record<string, unknown>): AuditRecord {
+function strip(item: Record<string, unknown>): LedgerRecord {
   const { pk: _pk, ...record } = item;
-  return record as unknown as AuditRecord;
+  return record as unknown as LedgerRecord;
 }
 
-export async function readRecord(options: AuditStoreOptions, seq: number): Promise<AuditRecord | undefined> {
+export async function readRecord(options: AuditStoreOptions, seq: number): Promise<LedgerRecord | undefined> {
   const item = await getItem<Record<string, unknown>>(options, recordKey(seq));
   return item ? strip(item) : undefined;
 }
@@ -122,16 +157,16 @@ interface Marker {
  * Appends once per (execution, entry): a retry of the same step, even one that
  * died after its put, returns the record already written.
  */
-export async function appendAudit(
+export async function appendAudit<F extends LedgerFacts>(
   options: AuditStoreOptions,
-  facts: AuditFacts,
-): Promise<{ record: AuditRecord; written: boolean }> {
+  facts: F,
+): Promise<{ record: Chained<F>; written: boolean }> {
   const markerKey = `idem#${facts.executionId}#${facts.entry}`;
   const head = (await getItem<{ lastSeq?: number }>(options, "head"))?.lastSeq ?? 0;
   let marker = await getItem<Marker>(options, markerKey);
   if (marker?.seq !== undefined) {
     const existing = await readRecord(options, marker.seq);
-    if (existing) return { record: existing, written: false };
+    if (existing) return { record: existing as unknown as Chained<F>, written: false };
   }
   if (marker) {
     // A previous attempt died between its put and its marker: look for its record after where it began.
@@ -142,7 +177,7 @@ export async function appendAudit(
     );
     if (found) {
       await finishMarker(options, markerKey, found.seq);
-      return { record: found, written: false };
+      return { record: found as unknown as Chained<F>, written: false };
     }
   } else {
     marker = { pk: markerKey, after: head };
@@ -154,7 +189,7 @@ export async function appendAudit(
     const previous = seq === 0 ? undefined : await readRecord(options, seq);
     const next = seq + 1;
     const unsigned = { ...facts, seq: next, prevHash: previous?.hash ?? genesisHash };
-    const record: AuditRecord = { ...unsigned, hash: hashOf(unsigned) };
+    const record = { ...unsigned, hash: hashOf(unsigned) } as Chained<F>;
     try {
       await db(options).send(
         new PutCommand({
@@ -179,6 +214,12 @@ export async function appendAudit(
   );
 }
 
+/** The last sequence number in use (0 for an empty ledger). */
+export async function ledgerTail(options: AuditStoreOptions): Promise<number> {
+  const head = (await getItem<{ lastSeq?: number }>(options, "head"))?.lastSeq ?? 0;
+  return tailFrom(options, head);
+}
+
 /** The last sequence number in use, probing forward from a hint (the head may lag behind). */
 async function tailFrom(options: AuditStoreOptions, hint: number): Promise<number> {
   let seq = hint;
@@ -189,8 +230,8 @@ async function tailFrom(options: AuditStoreOptions, hint: number): Promise<numbe
 async function findFrom(
   options: AuditStoreOptions,
   from: number,
-  match: (record: AuditRecord) => boolean,
-): Promise<AuditRecord | undefined> {
+  match: (record: LedgerRecord) => boolean,
+): Promise<LedgerRecord | undefined> {
   for (let seq = from; ; seq++) {
     const record = await readRecord(options, seq);
     if (!record) return undefined;
@@ -227,9 +268,14 @@ async function advanceHead(options: AuditStoreOptions, seq: number): Promise<voi
   }
 }
 
-/** Every record in sequence order (the local report, `audit list` and `audit verify`). */
+/** What executions stated, in sequence order (the local report). */
 export async function listAudit(options: AuditStoreOptions): Promise<AuditRecord[]> {
-  const items: AuditRecord[] = [];
+  return (await listLedger(options)).filter(isOutcomeRecord);
+}
+
+/** Every record of the ledger in sequence order: outcomes and exemption changes (`audit list`). */
+export async function listLedger(options: AuditStoreOptions): Promise<LedgerRecord[]> {
+  const items: LedgerRecord[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db(options).send(
@@ -252,8 +298,8 @@ export async function auditOfResource(
   options: AuditStoreOptions,
   resource: string,
   since?: string,
-): Promise<AuditRecord[]> {
-  const items: AuditRecord[] = [];
+): Promise<LedgerRecord[]> {
+  const items: LedgerRecord[] = [];
   let start: Record<string, unknown> | undefined;
   const index = auditTable.indexes[0];
   do {

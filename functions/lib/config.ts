@@ -98,6 +98,11 @@ export const configSchema = z
     remediatorRoleName: z.string().min(1).default("driftwarden-remediator"),
     /** Set by the local runtime and by infra once the role exists; derived from the name otherwise. */
     remediatorRoleArn: z.string().startsWith("arn:").optional(),
+    /**
+     * Which KMS key signs approval links. HMAC keys do not rotate automatically:
+     * raising this number and deploying replaces the key (README: rotating the link key).
+     */
+    approvalKeyGeneration: z.number().int().positive().default(1),
     /** Flapping protection: suspend automatic fixing after this many fixes within the window. */
     flapping: z
       .object({ maxFixes: z.number().int().positive().default(3), window: isoDuration.default("PT1H") })

@@ -43,6 +43,21 @@ export class ApprovalDeliveryError extends ApprovalError {}
 /** An event intake could not fully handle; thrown so that it is delivered again. */
 export class IntakeFailedError extends DriftwardenError {}
 
+/** A runtime exemption that cannot be removed (there is none) or recorded. */
+export class ExemptionError extends DriftwardenError {}
+
+/** `driftwarden audit verify` found the ledger changed, cut or unsealed; the message counts what. */
+export class AuditTamperedError extends DriftwardenError {
+  constructor(
+    message: string,
+    resource: string,
+    /** The whole verification report, printed before the one-line error. */
+    readonly report: string,
+  ) {
+    super(message, resource);
+  }
+}
+
 /** A scenario file that cannot be run; the message names the field. */
 export class ScenarioError extends DriftwardenError {}
 

@@ -21,8 +21,13 @@ export interface DriftwardenResources {
   topicArn: string;
   /** Base URL of the approval page; absent until the approval endpoint exists. */
   approvalUrl?: string;
-  /** HMAC key signing approval links. */
-  signingKey?: string;
+  /**
+   * ARN of the KMS HMAC key that authenticates approval links (GenerateMac where
+   * links are made, VerifyMac at the endpoint). The key never leaves KMS.
+   */
+  approvalKeyArn?: string;
+  /** ARN of the KMS asymmetric key that signs the audit ledger's seals. */
+  auditSealKeyArn?: string;
   config: DriftwardenConfig;
 }
 
@@ -56,7 +61,8 @@ export function resources(): DriftwardenResources {
     outboxTable: linked.OutboxTable?.name ?? "",
     topicArn: linked.Alerts?.arn ?? "",
     approvalUrl: linked.ApprovalEndpoint?.url,
-    signingKey: linked.ApprovalSigningKey?.value,
+    approvalKeyArn: linked.ApprovalLinkKey?.arn,
+    auditSealKeyArn: linked.AuditSealKey?.arn,
     config,
   };
   return loaded;

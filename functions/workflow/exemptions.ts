@@ -1,4 +1,5 @@
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { exemptionsFor, type RuntimeExemption } from "../exemptions/store.js";
 import type { Clients } from "../lib/aws.js";
 import type { DriftwardenConfig, Exemption } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
@@ -32,15 +33,7 @@ export interface ExemptionVerdict {
   notes: string[];
 }
 
-export interface RuntimeExemption {
-  resource: string;
-  /** A control id, or `*` for every control. */
-  control: string;
-  reason: string;
-  expires: string;
-  by: string;
-  createdAt: string;
-}
+export type { RuntimeExemption } from "../exemptions/store.js";
 
 export interface ExemptionDeps {
   clients: Pick<Clients, "dynamo">;
@@ -188,18 +181,8 @@ async function runtimeExemptions(
   deps: ExemptionDeps,
   target: { control: string; resource: string },
 ): Promise<RuntimeExemption[]> {
-  const result = await deps.clients.dynamo(deps.region).send(
-    new QueryCommand({
-      TableName: deps.exemptionsTable,
-      KeyConditionExpression: "#resource = :resource",
-      ExpressionAttributeNames: { "#resource": "resource" },
-      ExpressionAttributeValues: { ":resource": target.resource },
-      ConsistentRead: true,
-    }),
-  );
-  return ((result.Items ?? []) as RuntimeExemption[])
-    .filter((e) => e.control === "*" || e.control === target.control)
-    .sort((a, b) => expiryInstant(b.expires) - expiryInstant(a.expires));
+  const found = await exemptionsFor({ table: deps.exemptionsTable, region: deps.region }, target);
+  return found.sort((a, b) => expiryInstant(b.expires) - expiryInstant(a.expires));
 }
 
 /**

@@ -119,7 +119,7 @@ export async function requestApproval(
       owner: evaluation.owner ?? null,
     }),
   );
-  const links = approvalLinks(res, approval.id, expiresAt);
+  const links = await approvalLinks(res, approval.id, expiresAt);
   const notification = buildNotification({
     outcome: "awaiting-approval",
     control: control.metadata,

@@ -29,6 +29,7 @@ import { assumedRole, type SandboxIdentity } from "./identity.js";
 import { IdSource } from "./ids.js";
 import { currentInvocation, FunctionCrashedError } from "./invocation.js";
 import { copy, type Json } from "./json.js";
+import { type KmsKeySpec, KmsService } from "./kms.js";
 import { sandboxRetryStrategy } from "./sdk-retry.js";
 import type { CallContext, SandboxService } from "./service.js";
 import { type Publication, SnsService } from "./sns.js";
@@ -77,7 +78,7 @@ const FIRST_REGIONAL_ARN = /arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):
 
 /**
  * The local AWS account driftwarden runs against in tests, `simulate` and the
- * demo. It answers the ELBv2, CloudFront, SNS and STS calls the pipeline makes,
+ * demo. It answers the ELBv2, CloudFront, SNS, STS and KMS calls the pipeline makes,
  * in the SDK's own output and error shapes, records every change to a
  * protected resource and hands it to listeners (who turn it into the
  * CloudTrail event AWS would deliver), and plugs in under the SDK clients of
@@ -99,6 +100,7 @@ export class SandboxAccount {
   private readonly cloudfront: CloudFrontService;
   private readonly sns: SnsService;
   private readonly wafv2: WafV2Service;
+  private readonly kms: KmsService;
   private readonly services: Record<string, SandboxService>;
   private readonly handlers = new Map<string, ServiceHandler>();
   private readonly throttles = new Map<string, number>();
@@ -136,12 +138,14 @@ export class SandboxAccount {
     );
     this.sns = new SnsService(this.account, this.ids);
     this.wafv2 = new WafV2Service(state.wafv2, this.account, this.elbv2);
+    this.kms = new KmsService(this.account, this.ids, () => this.clock.now());
     this.services = {
       elbv2: this.elbv2,
       cloudfront: this.cloudfront,
       sns: this.sns,
       sts: new StsService(),
       wafv2: this.wafv2,
+      kms: this.kms,
     };
     this.origins = { ...state.origins };
     this.acm = state.acm;
@@ -335,6 +339,20 @@ export class SandboxAccount {
 
   createTopic(name: string, region = this.region): string {
     return this.sns.createTopic(name, region);
+  }
+
+  /**
+   * A KMS key of this account, as CreateKey makes it: an HMAC key signs approval
+   * links, an ECC key seals the audit ledger. Returns the key ARN.
+   */
+  createKey(spec: KmsKeySpec, description: string, region = this.region): string {
+    const usage = spec.startsWith("HMAC_") ? "GENERATE_VERIFY_MAC" : "SIGN_VERIFY";
+    const output = this.kms.handle(
+      "CreateKey",
+      { KeySpec: spec, KeyUsage: usage, Description: description },
+      { region, identity: this.remediator(), now: this.clock.now() },
+    ) as { KeyMetadata: { Arn: string } };
+    return output.KeyMetadata.Arn;
   }
 
   /** Answers calls to a service the sandbox does not implement; returns the unregister function. */

@@ -1,5 +1,6 @@
 import { CloudFrontServiceException } from "@aws-sdk/client-cloudfront";
 import { ElasticLoadBalancingV2ServiceException } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { KMSServiceException } from "@aws-sdk/client-kms";
 import { SFNServiceException } from "@aws-sdk/client-sfn";
 import { SNSServiceException, ThrottledException } from "@aws-sdk/client-sns";
 import { STSServiceException } from "@aws-sdk/client-sts";
@@ -12,7 +13,7 @@ import type { ResponseMetadata } from "@smithy/types";
  * `$fault`, `$metadata.httpStatusCode` and `$retryable` exactly as it would
  * against AWS.
  */
-export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "wafv2";
+export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "wafv2" | "kms";
 
 type ServiceError = Error & { $fault: "client" | "server"; $metadata: ResponseMetadata };
 
@@ -43,6 +44,7 @@ const bases = {
   sts: STSServiceException,
   sfn: SFNServiceException,
   wafv2: WAFV2ServiceException,
+  kms: KMSServiceException,
 } as const;
 
 /**
@@ -81,9 +83,10 @@ export function throttlingError(service: SandboxServiceName, action: string): Se
     const error = modeled(ThrottledException, message, 429);
     return Object.assign(error, { $retryable: { throttling: true } });
   }
-  // WAF's own quota error is WAFLimitsExceededException; a throttled WAF request is
-  // ThrottlingException, as the scenario contract says.
-  const name = service === "sfn" || service === "wafv2" ? "ThrottlingException" : "Throttling";
+  // Step Functions, WAF and KMS answer a request-rate breach with ThrottlingException ("Rate exceeded");
+  // WAF's own quota error is WAFLimitsExceededException, which is not a throttle.
+  const name =
+    service === "sfn" || service === "wafv2" || service === "kms" ? "ThrottlingException" : "Throttling";
   return unmodeled(service, name, message, { throttling: true });
 }
 

@@ -1,7 +1,13 @@
 export type Json = Record<string, unknown>;
 
 export function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !ArrayBuffer.isView(value)
+  );
 }
 
 /**
@@ -13,6 +19,8 @@ export function isRecord(value: unknown): value is Json {
 export function copy<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => copy(item)) as T;
   if (value instanceof Date) return new Date(value.getTime()) as T;
+  // Blobs (a KMS message, MAC or signature) stay bytes, as the SDK hands them over and takes them back.
+  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
   if (isRecord(value)) {
     const out: Json = {};
     for (const [key, member] of Object.entries(value)) {

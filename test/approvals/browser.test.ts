@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { humanTime } from "../../functions/lib/human-time.js";
-import { type Harness, outcomes, startHarness } from "./support.js";
+import { type Harness, listenerArn, outcomes, settleApprovals, startHarness } from "./support.js";
 
 /**
  * A new on-call engineer gets the approval email, opens the approve link in a
@@ -88,5 +88,79 @@ describe("approving from a browser", () => {
     });
     expect(outcomes(after)).toEqual(["fixed"]);
     expect(after.calls.map((c) => c.action)).toEqual(["ModifyListener"]);
+  });
+
+  async function openPage(url: string) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(url);
+    return { page, close: () => context.close() };
+  }
+
+  it("tells on-call a request was replaced by a newer one when the resource changed", async () => {
+    // Prepare: the listener changes; a CLI approval of the old plan makes the workflow re-plan and ask again
+    harness = await startHarness();
+    await harness.runtime.call("elbv2", "ModifyListener", {
+      ListenerArn: listenerArn,
+      DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503" } }],
+    });
+    await harness.runtime.decide("approved", "arn:aws:sts::111122223333:assumed-role/OnCall/dana", {
+      channel: "cli",
+      verified: true,
+    });
+    await settleApprovals(harness.runtime);
+
+    // Act
+    const { page, close } = await openPage(harness.approveUrl);
+    const heading = await page.getByRole("heading", { level: 1 }).textContent();
+    const text = await page.locator("main").textContent();
+    const forms = await page.locator("form").count();
+    await page.screenshot({ path: `${screenshots}approval-superseded.png`, fullPage: true });
+    await close();
+
+    // Assess
+    expect(heading).toBe("Replaced by a newer request");
+    expect(text).toContain("a new request went out by email");
+    expect(forms).toBe(0);
+  });
+
+  it("says a decision that did not reach the workflow was not recorded, and the request is still open", async () => {
+    // Prepare: Step Functions refuses the delivery past every retry
+    harness = await startHarness();
+    harness.runtime.sandbox.throttle({ service: "sfn", action: "SendTaskSuccess", times: 20 });
+    const { page, close } = await openPage(harness.approveUrl);
+
+    // Act
+    await page.getByLabel(/your name or email/i).fill("dana@example.com");
+    await page.getByRole("button", { name: /approve this fix/i }).click();
+    await page.getByRole("heading", { name: "Decision not recorded" }).waitFor();
+    const text = await page.locator("main").textContent();
+    await page.screenshot({ path: `${screenshots}approval-not-delivered.png`, fullPage: true });
+    await page.getByRole("link", { name: "Open the approval page again" }).click();
+    const reopened = await page.getByRole("heading", { level: 1 }).textContent();
+    await close();
+
+    // Assess
+    expect(text).toContain("it was not recorded and nothing was changed");
+    expect(reopened).toBe("Approve this fix?");
+    expect((await harness.record())?.status).toBe("pending");
+  });
+
+  it("shows an expired request as expired, without a form", async () => {
+    // Prepare
+    harness = await startHarness();
+    await harness.runtime.advance("PT24H");
+
+    // Act
+    const { page, close } = await openPage(harness.approveUrl);
+    const heading = await page.getByRole("heading", { level: 1 }).textContent();
+    const forms = await page.locator("form").count();
+    await page.screenshot({ path: `${screenshots}approval-expired.png`, fullPage: true });
+    await close();
+
+    // Assess
+    expect(heading).toBe("Approval expired");
+    expect(forms).toBe(0);
+    expect(outcomes(await harness.runtime.report("expired"))).toEqual(["approval-expired"]);
   });
 });

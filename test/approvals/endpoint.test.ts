@@ -1,6 +1,9 @@
+import { DisableKeyCommand } from "@aws-sdk/client-kms";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handleApprovalRequest } from "../../functions/approvals/endpoint.js";
 import { signLink } from "../../functions/approvals/links.js";
+import { clients } from "../../functions/lib/aws.js";
 import { functionUrlEvent } from "../../local/approval-server.js";
 import {
   browserUserAgent,
@@ -8,14 +11,18 @@ import {
   get,
   type Harness,
   type Json,
+  listenerArn,
   openAndSubmit,
   outcomes,
   post,
+  settleApprovals,
   startHarness,
   withParam,
 } from "./support.js";
 
 let harness: Harness;
+const canaryGroup =
+  "arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/intranet-canary/0a1b2c3d4e5f6a7b";
 
 afterEach(async () => {
   await harness?.close();
@@ -48,6 +55,7 @@ describe("approval request email", () => {
     const everything = JSON.stringify(runtime.sandbox.published) + approveUrl + rejectUrl;
     expect(everything).not.toContain(approval.token);
     expect(everything).not.toContain(Buffer.from(approval.token, "base64url").toString("utf8"));
+    expect(links[0]?.searchParams.get("sig")).toBe(links[1]?.searchParams.get("sig"));
     expect(email.message).toContain(`Approval id: ${approval.id}`);
   });
 });
@@ -91,6 +99,17 @@ describe("GET: the approval page", () => {
     }
     expect(formFields(page.html)).toMatchObject({ id: harness.approval.id, decision: "approve" });
     expect(formFields(page.html).csrf).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("opens the other decision from the same link: its MAC covers the approval, not the choice", async () => {
+    // Act
+    const page = await get(withParam(harness.approveUrl, "decision", "reject"));
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("<h1>Reject this fix?</h1>");
+    expect(formFields(page.html)).toMatchObject({ id: harness.approval.id, decision: "reject" });
+    expect((await harness.record())?.status).toBe("pending");
   });
 
   it("never decides, however often it is opened (mail scanners follow links)", async () => {
@@ -139,11 +158,6 @@ describe("links that do not open the page", () => {
   it.each([
     { name: "forged signature", change: (url: string) => withParam(url, "sig", forged), status: 403 },
     {
-      name: "approve link with the decision changed to reject",
-      change: (url: string) => withParam(url, "decision", "reject"),
-      status: 403,
-    },
-    {
       name: "approve link with a later expiry",
       change: (url: string) =>
         withParam(url, "expires", String(Number(new URL(url).searchParams.get("expires")) + 86_400)),
@@ -157,12 +171,12 @@ describe("links that do not open the page", () => {
     { name: "missing signature", change: (url: string) => withParam(url, "sig", ""), status: 400 },
     {
       name: "unknown id, correctly signed",
-      change: (url: string) => {
+      change: async (url: string) => {
         const expires = Number(new URL(url).searchParams.get("expires"));
-        const sig = signLink(
-          harness.runtime.resources.signingKey as string,
+        const { approvalKeyArn, region } = harness.runtime.resources;
+        const sig = await signLink(
+          { keyArn: approvalKeyArn as string, region },
           "0123456789abcdef01234567",
-          "approve",
           expires,
         );
         return withParam(withParam(url, "id", "0123456789abcdef01234567"), "sig", sig);
@@ -172,7 +186,7 @@ describe("links that do not open the page", () => {
   ])("$name: $status on GET and POST, nothing changes", async ({ change, status }) => {
     // Prepare
     const page = await get(harness.approveUrl);
-    const url = change(harness.approveUrl);
+    const url = await change(harness.approveUrl);
     const tampered = Object.fromEntries(new URL(url).searchParams);
 
     // Act
@@ -373,6 +387,106 @@ describe("POST: deciding", () => {
     expect(event.isBase64Encoded).toBe(true);
     expect(result.statusCode).toBe(200);
     expect((await harness.record())?.decidedVia).toMatchObject({ sourceIp: "192.0.2.44", channel: "web" });
+  });
+});
+
+describe("a request that can no longer be decided here", () => {
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+
+  it("was replaced by a newer one (the plan changed): 410 on GET and POST, nothing decided", async () => {
+    // Prepare: the listener changes while on-call reads; deciding the old plan makes the workflow re-plan and re-ask
+    const page = await get(harness.approveUrl);
+    await harness.runtime.call("elbv2", "ModifyListener", {
+      ListenerArn: listenerArn,
+      DefaultActions: [{ Type: "forward", TargetGroupArn: canaryGroup }],
+    });
+    await harness.runtime.decide("approved", "arn:aws:sts::111122223333:assumed-role/OnCall/dana", {
+      channel: "cli",
+      verified: true,
+    });
+    await settleApprovals(harness.runtime);
+    const [newer] = await harness.runtime.pendingApprovals();
+
+    // Act
+    const shown = await get(harness.approveUrl);
+    const submitted = await post(harness.approveUrl, { ...formFields(page.html), by: "erin" });
+    await harness.runtime.settle();
+
+    // Assess
+    expect(newer?.id).not.toBe(harness.approval.id);
+    for (const response of [shown, submitted]) {
+      expect(response.status).toBe(410);
+      expect(response.html).toContain("Replaced by a newer request");
+      expect(response.html).not.toContain('<form method="post">');
+    }
+    expect(shown.html).toContain(`approval ${newer?.id}`);
+    expect((await harness.record())?.status).toBe("superseded");
+    expect((await harness.runtime.pendingApprovals()).map((a) => a.id)).toEqual([newer?.id]);
+  });
+
+  it("is being decided by someone else right now: 409, and the page offers no form", async () => {
+    // Prepare: a CLI decision has claimed the request and is being delivered to the workflow
+    const { resources } = harness.runtime;
+    await clients.dynamo(resources.region).send(
+      new UpdateCommand({
+        TableName: resources.approvalsTable,
+        Key: { id: harness.approval.id },
+        UpdateExpression: "SET #status = :deciding, decision = :approved, decidedBy = :by, decidedAt = :at",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":deciding": "deciding",
+          ":approved": "approved",
+          ":by": "arn:aws:sts::111122223333:assumed-role/OnCall/dana",
+          ":at": harness.runtime.clock.now().toISOString(),
+        },
+      }),
+    );
+
+    // Act
+    const shown = await get(harness.rejectUrl);
+
+    // Assess
+    expect(shown.status).toBe(409);
+    expect(shown.html).toContain("Being decided");
+    expect(shown.html).toContain("assumed-role/OnCall/dana");
+    expect(shown.html).not.toContain('<form method="post">');
+  });
+
+  it("cannot be checked while KMS cannot answer: 503, nothing decided", async () => {
+    // Prepare: the link key is disabled (an operator's mistake, or an attack on the key)
+    const page = await get(harness.approveUrl);
+    const { approvalKeyArn, region } = harness.runtime.resources;
+    await clients.kms(region).send(new DisableKeyCommand({ KeyId: approvalKeyArn }));
+
+    // Act
+    const shown = await get(harness.approveUrl);
+    const submitted = await post(harness.approveUrl, { ...formFields(page.html), by: "dana@example.com" });
+
+    // Assess
+    for (const response of [shown, submitted]) {
+      expect(response.status).toBe(503);
+      expect(response.html).toContain("Approvals unavailable right now");
+      expect(response.headers.get("retry-after")).toBe("60");
+    }
+    expect((await harness.record())?.status).toBe("pending");
+  });
+
+  it("could not be delivered to the workflow: 503, not recorded, and the request stays open", async () => {
+    // Prepare: Step Functions refuses the delivery past every retry
+    harness.runtime.sandbox.throttle({ service: "sfn", action: "SendTaskSuccess", times: 20 });
+
+    // Act
+    const result = await openAndSubmit(harness.approveUrl, { by: "dana@example.com" });
+
+    // Assess
+    expect(result.status).toBe(503);
+    expect(result.html).toContain("Decision not recorded");
+    expect(result.html).toContain("The request is still open");
+    expect(await harness.record()).toMatchObject({ status: "pending" });
+    expect((await harness.record())?.decidedBy).toBeUndefined();
+    expect((await get(harness.approveUrl)).status).toBe(200);
   });
 });
 

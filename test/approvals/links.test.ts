@@ -1,120 +1,176 @@
-import { describe, expect, it } from "vitest";
+import { DisabledException, DisableKeyCommand } from "@aws-sdk/client-kms";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CSRF_MAX_AGE_SECONDS, issueCsrfToken, verifyCsrfToken } from "../../functions/approvals/csrf.js";
-import { approvalLinks, signLink, verifyLink } from "../../functions/approvals/links.js";
+import { verifyLink } from "../../functions/approvals/link-check.js";
+import { approvalLinks, type LinkKey, signLink } from "../../functions/approvals/links.js";
 import { escapeHtml } from "../../functions/approvals/page.js";
+import { clients } from "../../functions/lib/aws.js";
+import { failure, plugged } from "../sandbox/helpers.js";
 
-const key = "k".repeat(43);
+const region = "eu-west-1";
 const id = "3f2a9c0d1e4b5a6978877665";
 const at = new Date("2026-03-01T09:00:00Z");
 const expires = Math.floor(at.getTime() / 1000) + 86_400;
-const sig = signLink(key, id, "approve", expires);
-const valid = { id, decision: "approve", expires: String(expires), sig };
 
-describe("signed approval links", () => {
-  it("verify with the key that signed them", () => {
+let key: LinkKey;
+let otherKey: LinkKey;
+let sig: string;
+let valid: { id: string; decision: string; expires: string; sig: string };
+
+beforeEach(async () => {
+  // A KMS HMAC key of the sandbox account, and one of "another deployment".
+  const sandbox = plugged();
+  key = { keyArn: sandbox.createKey("HMAC_256", "approval links", region), region };
+  otherKey = { keyArn: sandbox.createKey("HMAC_256", "another deployment", region), region };
+  sig = await signLink(key, id, expires);
+  valid = { id, decision: "approve", expires: String(expires), sig };
+});
+
+describe("approval links signed with a KMS HMAC key", () => {
+  it("verify with the key that made them (KMS VerifyMac)", async () => {
     // Act
-    const result = verifyLink(key, valid, at);
+    const result = await verifyLink(key, valid, at);
 
     // Assess
+    expect(sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(result).toEqual({ ok: true, decision: "approve", expires });
   });
 
-  it.each([
-    { name: "forged signature", params: { ...valid, sig: "A".repeat(43) }, reason: "bad-signature" },
-    { name: "decision changed to reject", params: { ...valid, decision: "reject" }, reason: "bad-signature" },
-    { name: "unknown decision", params: { ...valid, decision: "approve-all" }, reason: "bad-signature" },
-    { name: "another id", params: { ...valid, id: "3f2a9c0d1e4b5a6978877666" }, reason: "bad-signature" },
-    { name: "later expiry", params: { ...valid, expires: String(expires + 1) }, reason: "bad-signature" },
-    {
-      name: "expiry in another spelling",
-      params: { ...valid, expires: `${expires}.0` },
-      reason: "bad-signature",
-    },
-    { name: "expiry as an exponent", params: { ...valid, expires: "1.7725e9" }, reason: "bad-signature" },
-    { name: "truncated signature", params: { ...valid, sig: sig.slice(0, 20) }, reason: "bad-signature" },
-    {
-      name: "signed with another key",
-      params: { ...valid, sig: signLink("other", id, "approve", expires) },
-      reason: "bad-signature",
-    },
-  ])("refuse a $name", ({ params, reason }) => {
+  it("open the other decision with the same MAC: the holder of a link may approve or reject", async () => {
     // Act
-    const result = verifyLink(key, params, at);
+    const result = await verifyLink(key, { ...valid, decision: "reject" }, at);
 
     // Assess
-    expect(result).toEqual({ ok: false, reason });
+    expect(result).toEqual({ ok: true, decision: "reject", expires });
   });
 
-  it("expire at their expiry, and only a genuine link learns that", () => {
+  it.each([
+    { name: "forged signature", params: () => ({ ...valid, sig: "A".repeat(43) }) },
+    { name: "unknown decision", params: () => ({ ...valid, decision: "approve-all" }) },
+    { name: "another id", params: () => ({ ...valid, id: "3f2a9c0d1e4b5a6978877666" }) },
+    { name: "later expiry", params: () => ({ ...valid, expires: String(expires + 1) }) },
+    { name: "expiry in another spelling", params: () => ({ ...valid, expires: `${expires}.0` }) },
+    { name: "expiry as an exponent", params: () => ({ ...valid, expires: "1.7725e9" }) },
+    { name: "truncated signature", params: () => ({ ...valid, sig: sig.slice(0, 20) }) },
+    { name: "id that was never an approval id", params: () => ({ ...valid, id: "../../etc/passwd" }) },
+  ])("refuse a $name", async ({ params }) => {
+    // Act
+    const result = await verifyLink(key, params(), at);
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: "bad-signature" });
+  });
+
+  it("refuse a link made with another deployment's key", async () => {
+    // Prepare
+    const foreign = await signLink(otherKey, id, expires);
+
+    // Act
+    const result = await verifyLink(key, { ...valid, sig: foreign }, at);
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: "bad-signature" });
+  });
+
+  it("expire at their expiry, and only a genuine link learns that", async () => {
     // Prepare
     const after = new Date(expires * 1000);
 
     // Act
-    const genuine = verifyLink(key, valid, after);
-    const forged = verifyLink(key, { ...valid, sig: "A".repeat(43) }, after);
+    const genuine = await verifyLink(key, valid, after);
+    const forged = await verifyLink(key, { ...valid, sig: "A".repeat(43) }, after);
 
     // Assess
     expect(genuine).toEqual({ ok: false, reason: "expired" });
     expect(forged).toEqual({ ok: false, reason: "bad-signature" });
   });
 
-  it("are only made when the deployment has an approval endpoint and a key", () => {
+  it("do not pass a KMS failure off as a forged link", async () => {
+    // Prepare
+    await clients.kms(region).send(new DisableKeyCommand({ KeyId: key.keyArn }));
+
     // Act
-    const none = approvalLinks({ approvalUrl: undefined, signingKey: key }, id, at);
-    const links = approvalLinks(
-      { approvalUrl: "https://abc.lambda-url.eu-west-1.on.aws/", signingKey: key },
+    const error = await failure(verifyLink(key, valid, at));
+
+    // Assess
+    expect(error).toBeInstanceOf(DisabledException);
+  });
+
+  it("are only made when the deployment has an approval endpoint and a key; both carry one MAC", async () => {
+    // Act
+    const none = await approvalLinks({ approvalUrl: undefined, approvalKeyArn: key.keyArn, region }, id, at);
+    const keyless = await approvalLinks(
+      { approvalUrl: "https://abc.lambda-url.eu-west-1.on.aws/", region },
+      id,
+      at,
+    );
+    const links = await approvalLinks(
+      { approvalUrl: "https://abc.lambda-url.eu-west-1.on.aws/", approvalKeyArn: key.keyArn, region },
       id,
       at,
     );
 
     // Assess
     expect(none).toEqual({});
-    expect(new URL(links.approveUrl ?? "").searchParams.get("decision")).toBe("approve");
-    expect(new URL(links.rejectUrl ?? "").searchParams.get("decision")).toBe("reject");
+    expect(keyless).toEqual({});
+    const approve = new URL(links.approveUrl ?? "");
+    const reject = new URL(links.rejectUrl ?? "");
+    expect(approve.searchParams.get("decision")).toBe("approve");
+    expect(reject.searchParams.get("decision")).toBe("reject");
+    expect(approve.searchParams.get("sig")).toBe(reject.searchParams.get("sig"));
+    expect(
+      await verifyLink(
+        key,
+        Object.fromEntries(reject.searchParams) as typeof valid,
+        new Date(at.getTime() - 1),
+      ),
+    ).toMatchObject({ ok: true, decision: "reject" });
   });
 });
 
-describe("CSRF tokens", () => {
+describe("CSRF tokens, keyed by the verified link MAC", () => {
+  const linkMac = "k".repeat(43);
+  const otherLinkMac = "q".repeat(43);
   const binding = { id, decision: "approve" as const };
-  const token = issueCsrfToken(key, binding, at);
+  const token = issueCsrfToken(linkMac, binding, at);
   const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
 
   it.each([
     {
       name: "the same approval and decision",
-      check: () => verifyCsrfToken(key, token, binding, later(60)),
+      check: () => verifyCsrfToken(linkMac, token, binding, later(60)),
       expected: { ok: true },
     },
     {
       name: "at the end of its life",
-      check: () => verifyCsrfToken(key, token, binding, later(CSRF_MAX_AGE_SECONDS)),
+      check: () => verifyCsrfToken(linkMac, token, binding, later(CSRF_MAX_AGE_SECONDS)),
       expected: { ok: true },
     },
     {
       name: "after its life",
-      check: () => verifyCsrfToken(key, token, binding, later(CSRF_MAX_AGE_SECONDS + 1)),
+      check: () => verifyCsrfToken(linkMac, token, binding, later(CSRF_MAX_AGE_SECONDS + 1)),
       expected: { ok: false, reason: "stale" },
     },
     {
       name: "another decision",
-      check: () => verifyCsrfToken(key, token, { id, decision: "reject" }, at),
+      check: () => verifyCsrfToken(linkMac, token, { id, decision: "reject" }, at),
       expected: { ok: false, reason: "invalid" },
     },
     {
       name: "another approval",
-      check: () => verifyCsrfToken(key, token, { ...binding, id: "000000000000000000000000" }, at),
+      check: () => verifyCsrfToken(linkMac, token, { ...binding, id: "000000000000000000000000" }, at),
       expected: { ok: false, reason: "invalid" },
     },
     {
-      name: "another key",
-      check: () => verifyCsrfToken("other", token, binding, at),
+      name: "another link's MAC",
+      check: () => verifyCsrfToken(otherLinkMac, token, binding, at),
       expected: { ok: false, reason: "invalid" },
     },
     {
       name: "a moved issue time",
       check: () =>
         verifyCsrfToken(
-          key,
+          linkMac,
           token.replace(/^\d+/, (t) => String(Number(t) + 600)),
           binding,
           later(600),
@@ -123,17 +179,17 @@ describe("CSRF tokens", () => {
     },
     {
       name: "a token from the future",
-      check: () => verifyCsrfToken(key, issueCsrfToken(key, binding, later(3600)), binding, at),
+      check: () => verifyCsrfToken(linkMac, issueCsrfToken(linkMac, binding, later(3600)), binding, at),
       expected: { ok: false, reason: "invalid" },
     },
     {
       name: "garbage",
-      check: () => verifyCsrfToken(key, "<script>", binding, at),
+      check: () => verifyCsrfToken(linkMac, "<script>", binding, at),
       expected: { ok: false, reason: "invalid" },
     },
     {
       name: "the link signature used as a token",
-      check: () => verifyCsrfToken(key, `${expires}.${sig}`, binding, at),
+      check: () => verifyCsrfToken(linkMac, `${expires}.${linkMac}`, binding, at),
       expected: { ok: false, reason: "invalid" },
     },
   ])("$name", ({ check, expected }) => {

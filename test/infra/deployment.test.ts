@@ -11,12 +11,7 @@ import {
   tables,
 } from "../../functions/lib/tables.js";
 import { outcomes } from "../../functions/workflow/types.js";
-import {
-  deadLetterQueuePolicy,
-  emailSubscriptionName,
-  topicPolicy,
-  urgentFilterPolicy,
-} from "../../infra/alerts.js";
+import { deadLetterQueuePolicy, emailSubscriptionName, urgentFilterPolicy } from "../../infra/alerts.js";
 import {
   approvalEndpointFunction,
   type FunctionSpec,
@@ -63,15 +58,31 @@ describe("deployed functions", () => {
   });
 
   it.each(Object.entries(functionLinks))(
-    "%s: links only known resources, and the signing secret only where needed",
+    "%s: links only known resources, and the KMS keys (their ARNs, never key material) only where needed",
     (fn, links) => {
       // Prepare / Act / Assess
       for (const link of links) expect(linkNames).toContain(link);
-      expect(links.includes("ApprovalSigningKey")).toBe(
+      expect(links.includes("ApprovalLinkKey")).toBe(
         ["requestApproval", "approvalEndpoint", "reminders"].includes(fn),
       );
+      expect(links.includes("AuditSealKey")).toBe(fn === "reminders");
     },
   );
+
+  it("link no secret: approval links are MACed inside KMS", () => {
+    // Prepare / Act / Assess
+    expect(linkNames.filter((name) => /secret|signing/i.test(name))).toEqual([]);
+  });
+
+  it("reserve (and cap) the concurrency of the internet-facing approval page only", () => {
+    // Prepare / Act
+    const reserved = specs.filter((spec) => spec.reservedConcurrency !== undefined);
+
+    // Assess
+    expect(reserved.map((spec) => [spec.component, spec.reservedConcurrency])).toEqual([
+      ["ApprovalEndpointFunction", 5],
+    ]);
+  });
 });
 
 describe("tables", () => {
@@ -158,32 +169,6 @@ describe("alerts", () => {
     // Prepare / Act / Assess
     expect(emailSubscriptionName(spelled)).toBe(emailSubscriptionName(email));
     expect(emailSubscriptionName(email)).toMatch(/^AlertsEmail[0-9a-f]{10}$/);
-  });
-
-  it.each([
-    ["without relayed alarms", undefined, ["cloudwatch.amazonaws.com"]],
-    [
-      "with relayed alarms",
-      "arn:aws:events:eu-west-1:111122223333:rule/driftwarden-dlq-alarms-production",
-      ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
-    ],
-  ])("lets only the alarm services publish to the topic %s", (_label, relayRuleArn, services) => {
-    // Prepare
-    const topicArn = "arn:aws:sns:eu-west-1:111122223333:alerts";
-
-    // Act
-    const policy = topicPolicy({
-      topicArn,
-      account: "111122223333",
-      ...(relayRuleArn ? { relayRuleArn } : {}),
-    });
-
-    // Assess
-    expect(policy.Statement.map((s) => (s.Principal as { Service: string }).Service)).toEqual(services);
-    for (const statement of policy.Statement) {
-      expect(statement.Action).toBe("sns:Publish");
-      expect(statement.Condition).toBeDefined();
-    }
   });
 
   it("lets EventBridge dead-letter only this deployment's rules", () => {

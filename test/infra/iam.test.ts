@@ -9,6 +9,7 @@ import {
   functionStatements,
   policyDocument,
   readStatements,
+  remediatorOnlyFromApply,
   remediatorRole,
   remediatorStatements,
   type Statement,
@@ -51,7 +52,7 @@ const remediator = remediatorStatements(deployment);
 const detector = readStatements(deployment);
 
 const everyStatement: Array<[string, Statement[]]> = [
-  ["remediator", remediator],
+  ["remediator", [...remediatorRole(deployment), ...remediatorOnlyFromApply(deployment, stepArns.apply)]],
   ...functionNames.map((name): [string, Statement[]] => [name, functionStatements(name, deployment)]),
   ["state machine", stateMachineStatements(stepArns)],
   ["event forwarder", forwarderStatements(deployment)],
@@ -130,8 +131,10 @@ describe("IAM", () => {
     ["sweep", "dynamodb:PutItem", deployment.tables.events, "ImplicitlyDenied"],
     ["requestApproval", "sns:Publish", deployment.topicArn, "Allowed"],
     ["requestApproval", "dynamodb:PutItem", deployment.tables.approvals, "Allowed"],
-    ["audit", "dynamodb:DeleteItem", deployment.tables.audit, "ImplicitlyDenied"],
-    ["audit", "dynamodb:BatchWriteItem", deployment.tables.audit, "ImplicitlyDenied"],
+    ["audit", "dynamodb:DeleteItem", deployment.tables.audit, "ExplicitlyDenied"],
+    ["audit", "dynamodb:BatchWriteItem", deployment.tables.audit, "ExplicitlyDenied"],
+    ["reminders", "dynamodb:DeleteItem", deployment.tables.audit, "ExplicitlyDenied"],
+    ["requestApproval", "dynamodb:PartiQLDelete", deployment.tables.audit, "ExplicitlyDenied"],
     ["audit", "dynamodb:PutItem", deployment.tables.history, "Allowed"],
     ["notify", "sns:Publish", deployment.topicArn, "Allowed"],
     ["notify", "sns:Publish", `arn:aws:sns:eu-west-1:${account}:someone-elses-topic`, "ImplicitlyDenied"],
@@ -168,6 +171,15 @@ describe("IAM", () => {
     ["audit", "dynamodb:PutItem", "seq#000000000042", "Allowed"],
     ["audit", "dynamodb:UpdateItem", "head", "Allowed"],
     ["audit", "dynamodb:PutItem", "seal#000000000001", "ImplicitlyDenied"],
+    ["audit", "dynamodb:UpdateItem", "seq#000000000042", "ExplicitlyDenied"],
+    ["audit", "dynamodb:UpdateItem", "idem#run-1#outcome", "Allowed"],
+    ["requestApproval", "dynamodb:PutItem", "seq#000000000043", "Allowed"],
+    ["requestApproval", "dynamodb:UpdateItem", "seq#000000000042", "ExplicitlyDenied"],
+    ["reminders", "dynamodb:PutItem", "seal#000000000007", "Allowed"],
+    ["reminders", "dynamodb:UpdateItem", "sealhead", "Allowed"],
+    ["reminders", "dynamodb:UpdateItem", "seal#000000000007", "ExplicitlyDenied"],
+    ["reminders", "dynamodb:UpdateItem", "seq#000000000042", "ExplicitlyDenied"],
+    ["approvalEndpoint", "dynamodb:GetItem", "seq#000000000042", "ImplicitlyDenied"],
     ["intake", "dynamodb:PutItem", "event#5e3a5cd0", "Allowed"],
     ["intake", "dynamodb:PutItem", "journal#run-1#1", "ImplicitlyDenied"],
     ["notify", "dynamodb:PutItem", "notified#run-1#fixed", "Allowed"],
@@ -177,7 +189,8 @@ describe("IAM", () => {
   ])("%s: %s of the item %s -> %s", async (fn, action, key, expected) => {
     // Prepare: each function reaches only its own items of a shared table (dynamodb:LeadingKeys)
     const statements = fn === "remediator" ? remediatorRole(deployment) : functionStatements(fn, deployment);
-    const table = key.startsWith("seq#") || key === "head" || key.startsWith("seal#") ? "audit" : "events";
+    const auditKeys = /^(seq#|seal#|idem#|head$|sealhead$)/;
+    const table = auditKeys.test(key) ? "audit" : "events";
 
     // Act
     const result = await decideWith(statements, action, deployment.tables[table], {
@@ -216,8 +229,10 @@ describe("IAM", () => {
   it.each(everyStatement)(
     "%s: resource * only for actions without resource-level permissions",
     async (_name, statements) => {
-      // Prepare
-      const unscoped = statements.filter((statement) => statement.resources.includes("*"));
+      // Prepare: a Deny on every resource only narrows; an Allow on every resource is what must be justified
+      const unscoped = statements.filter(
+        (statement) => statement.effect !== "Deny" && statement.resources.includes("*"),
+      );
 
       // Act
       const checks = await Promise.all(

@@ -24,6 +24,10 @@ export const deployment: DeploymentArns = {
   },
   topicArn: `arn:aws:sns:${homeRegion}:${account}:driftwarden-production-AlertsTopic-efabcd`,
   stateMachineArn: `arn:aws:states:${homeRegion}:${account}:stateMachine:driftwarden-production-remediation`,
+  keys: {
+    approvalLinks: `arn:aws:kms:${homeRegion}:${account}:key/3c2b1a09-8f7e-4d6c-9b5a-4a39281706f5`,
+    auditSeals: `arn:aws:kms:${homeRegion}:${account}:key/7d6c5b4a-3928-4170-a6f5-e4d3c2b1a098`,
+  },
 };
 
 export const stepArns = Object.fromEntries(

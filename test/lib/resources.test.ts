@@ -21,7 +21,8 @@ describe("deployed resources", () => {
     // Assess
     expect(deployed.auditTable).toBe("driftwarden-production-AuditTable");
     expect(deployed.approvalsTable).toBe("");
-    expect(deployed.signingKey).toBeUndefined();
+    expect(deployed.approvalKeyArn).toBeUndefined();
+    expect(deployed.auditSealKeyArn).toBeUndefined();
     expect(deployed.config.approvalTimeout).toBe("PT24H");
   });
 
