@@ -1,3 +1,4 @@
+import { controlMode, type DriftwardenConfig } from "../lib/config.js";
 import { UnknownControlError } from "../lib/errors.js";
 import { albHttpToHttpsRedirect } from "./alb-http-to-https-redirect/index.js";
 import { cloudfrontTlsToOrigin } from "./cloudfront-tls-to-origin/index.js";
@@ -15,4 +16,13 @@ export function controlById(id: string): AnyControl {
   const control = findControl(id);
   if (!control) throw new UnknownControlError(`unknown control "${id}"`, id);
   return control;
+}
+
+/**
+ * The controls a deployment looks at: a control in mode `off` triggers nothing
+ * and is not swept (an execution already running when it was turned off ends
+ * `exempt`).
+ */
+export function activeControls(config: DriftwardenConfig): AnyControl[] {
+  return controls.filter((control) => controlMode(config, control.metadata.id) !== "off");
 }

@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { controls } from "../controls/registry.js";
+import { activeControls } from "../controls/registry.js";
 import { clients } from "../lib/aws.js";
 import { now } from "../lib/clock.js";
 import { remediatorRoleArn } from "../lib/config.js";
@@ -27,7 +27,7 @@ export const handler = lambda(
     const deployment = resources();
     const account = deployment.account || envelopeAccount(event);
     const results = await intake(event, {
-      controls,
+      controls: activeControls(deployment.config),
       resources: deployment,
       clients,
       now,
@@ -42,7 +42,13 @@ export const handler = lambda(
 /** Scheduled backstop sweep over every control's resources. */
 export const sweepHandler = lambda(
   async (): Promise<IntakeResult[]> => {
-    const results = await sweep({ controls, resources: resources(), clients, now });
+    const deployment = resources();
+    const results = await sweep({
+      controls: activeControls(deployment.config),
+      resources: deployment,
+      clients,
+      now,
+    });
     report(results);
     return results;
   },
