@@ -33,6 +33,7 @@ describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
       status: "Deployed",
       config: baseConfig(),
       tags: { team: "web" },
+      vpcOrigins: {},
     });
     expect(snapshot && control.tags(snapshot)).toEqual({ team: "web" });
   });
@@ -102,9 +103,15 @@ describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
     // Assess
     expect([...readActions].sort()).toEqual([
       "cloudfront:GetDistribution",
+      "cloudfront:GetVpcOrigin",
       "cloudfront:ListDistributions",
       "cloudfront:ListTagsForResource",
     ]);
-    expect(fixActions).toEqual(["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"]);
+    expect([...fixActions].sort()).toEqual([
+      "cloudfront:GetDistributionConfig",
+      "cloudfront:GetVpcOrigin",
+      "cloudfront:UpdateDistribution",
+      "cloudfront:UpdateVpcOrigin",
+    ]);
   });
 });

@@ -112,6 +112,7 @@ export function snapshotOf(config: DistributionConfig, overrides: Partial<Snapsh
     status: "Deployed",
     config,
     tags: {},
+    vpcOrigins: {},
     ...overrides,
   };
 }
