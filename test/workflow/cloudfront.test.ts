@@ -63,7 +63,16 @@ describe("cloudfront-tls-to-origin through the workflow", () => {
       account: "111122223333",
       region: "eu-west-1",
       clock: "2026-03-01T09:00:00Z",
-      config: parseConfig({ homeRegion: "eu-west-1" }),
+      // The other CloudFront controls are off: this test is about the origin's protocol.
+      config: parseConfig({
+        homeRegion: "eu-west-1",
+        controls: {
+          "cloudfront-viewer-https": { mode: "off" },
+          "cloudfront-min-viewer-tls": { mode: "off" },
+          "cloudfront-security-headers": { mode: "off" },
+          "cloudfront-waf-attached": { mode: "off" },
+        },
+      }),
       state: { cloudfront: { distributions: [distribution] }, origins: { "app.example.com": "ok" } } as never,
     });
     const config = structuredClone(distribution.DistributionConfig);
@@ -80,7 +89,11 @@ describe("cloudfront-tls-to-origin through the workflow", () => {
 
     // Assess
     const report = await runtime.report("cloudfront");
-    expect(report.executions).toMatchObject([{ control: "cloudfront-tls-to-origin", outcome: "fixed" }]);
+    expect(report.executions.filter((execution) => execution.outcome !== "exempt")).toMatchObject([
+      { control: "cloudfront-tls-to-origin", outcome: "fixed" },
+      { control: "cloudfront-viewer-https", outcome: "compliant" },
+    ]);
+    expect(report.notifications).toHaveLength(1);
     expect(report.notifications[0]?.attributes).toMatchObject({ outcome: "fixed", region: "us-east-1" });
     expect(report.notifications[0]?.message).toContain("propagation to every edge takes a few minutes");
     const after = report.state.cloudfront?.distributions?.[0] as unknown as {
