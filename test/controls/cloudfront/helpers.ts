@@ -158,6 +158,7 @@ let interleavings = 0;
 export function afterEachRead(
   between: (read: number) => Promise<void>,
   times = Number.POSITIVE_INFINITY,
+  command = "GetDistributionConfigCommand",
 ): () => void {
   let reads = 0;
   interleavings += 1;
@@ -170,7 +171,7 @@ export function afterEachRead(
         stack.add(
           (next, context) => async (args) => {
             const result = await next(args);
-            if (context.commandName === "GetDistributionConfigCommand" && !busy && reads < times) {
+            if (context.commandName === command && !busy && reads < times) {
               reads += 1;
               busy = true;
               try {
