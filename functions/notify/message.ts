@@ -376,7 +376,7 @@ export function buildNotification(facts: NotificationFacts): Notification {
     "",
     "Details",
     outcomeSentence[outcome],
-    `Control: ${control.id} (${control.securityHubIds.join(", ")}, severity ${control.severity}): ${control.title}`,
+    `Control: ${control.id} (${[...control.securityHubIds, `severity ${control.severity}`].join(", ")}): ${control.title}`,
     ...driftLines({ ...input, finding: facts.finding ?? "not determined" }, timeZone),
     `Reported at: ${humanTime(input.eventTime, { timeZone })} (trigger: ${input.trigger})`,
     ...changeLines(facts.changes, facts.changesMade),

@@ -229,7 +229,7 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
     return {
       ...planned,
       decision: "reported",
-      reason: `${control.metadata.id} has no fix to make: ${finding.message}`,
+      reason: `${control.metadata.id} has no fix to make for this drift (what drifted says why)`,
     };
   }
   if (mode === "report") {

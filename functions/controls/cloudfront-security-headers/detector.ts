@@ -25,12 +25,17 @@ export function judgeBehaviors(snapshot: Snapshot, settings: Settings): Behavior
       return { pathPattern, label, policyId, problems: [`policy ${policyId} could not be read`] };
     }
     const missing = shortfalls(policy.config, settings);
+    if (missing.length === 0) return { pathPattern, label, policyId, problems: [] };
+    // Attaching the configured policy cannot fix what the configured policy itself lacks.
+    const configured =
+      policyId === settings.responseHeadersPolicyId
+        ? "; it is the policy driftwarden attaches (controls.cloudfront-security-headers.responseHeadersPolicyId), so only a policy that sends them can fix it"
+        : "";
     return {
       pathPattern,
       label,
       policyId,
-      problems:
-        missing.length === 0 ? [] : [`policy ${policyName(snapshot, policyId)} has ${missing.join(", ")}`],
+      problems: [`policy ${policyName(snapshot, policyId)} has ${missing.join(", ")}${configured}`],
     };
   });
 }
