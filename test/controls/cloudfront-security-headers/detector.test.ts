@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detect, ownedState } from "../../../functions/controls/cloudfront-security-headers/detector.js";
 import { settings } from "../../../functions/controls/cloudfront-security-headers/metadata.js";
+import { plan } from "../../../functions/controls/cloudfront-security-headers/planner.js";
 import type {
   PolicyState,
   Snapshot,
@@ -109,6 +110,21 @@ describe("cloudfront-security-headers detector", () => {
     // Assess
     expect(findings.map((finding) => finding.status)).toEqual(["compliant", "non-compliant"]);
     expect(findings[1]?.message).toMatch(/Strict-Transport-Security without includeSubDomains/);
+  });
+
+  it("says when the failing policy is the configured one, which attaching cannot fix (nothing is planned)", () => {
+    // Prepare
+    const live = snapshot({ defaults: managed }, [securityHeadersPolicy()]);
+    const strict = settings.parse({ requireIncludeSubdomains: true });
+
+    // Act
+    const finding = detect(live, strict);
+
+    // Assess
+    expect(finding.message).toBe(
+      'cache behavior default: policy "Managed-SecurityHeadersPolicy" (67f7725c-6f97-4210-82d7-5512b31e9d03) has Strict-Transport-Security without includeSubDomains; it is the policy driftwarden attaches (controls.cloudfront-security-headers.responseHeadersPolicyId), so only a policy that sends them can fix it',
+    );
+    expect(plan(live, strict)).toEqual([]);
   });
 
   it("changes its owned state when a policy's headers change, not when unrelated fields do", () => {
