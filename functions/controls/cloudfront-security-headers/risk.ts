@@ -1,15 +1,10 @@
 import { behaviorLabel } from "../cloudfront/behaviors.js";
+import { viewerHosts } from "../cloudfront/distribution.js";
 import type { Change, ControlContext, RiskAssessment } from "../types.js";
 import { otherHeaders, shortfalls, viewerEffects } from "./headers.js";
 import type { Settings } from "./metadata.js";
 import { plannedBehaviors, plannedPolicyId } from "./planner.js";
 import { readPolicy, type Snapshot } from "./snapshot.js";
-
-/** The names viewers reach the distribution by: its aliases, else its CloudFront domain name. */
-function hostsOf(snapshot: Snapshot): string[] {
-  const aliases = (snapshot.config.Aliases?.Items ?? []).filter((alias) => alias !== "");
-  return aliases.length > 0 ? aliases : [`distribution ${snapshot.id}`];
-}
 
 /**
  * Security headers change what browsers allow (HSTS cannot be recalled,
@@ -60,8 +55,8 @@ export async function assessRisk(
       return {
         level: "approval",
         reasons: [
-          `attaching ${name} to cache behavior(s) ${behaviors.map(behaviorLabel).join(", ")} changes what browsers allow on ${hostsOf(snapshot).join(", ")}`,
-          ...viewerEffects(policy.config, hostsOf(snapshot)),
+          `attaching ${name} to cache behavior(s) ${behaviors.map(behaviorLabel).join(", ")} changes what browsers allow on ${viewerHosts(snapshot).join(", ")}`,
+          ...viewerEffects(policy.config, viewerHosts(snapshot)),
           ...replaced,
         ],
       };

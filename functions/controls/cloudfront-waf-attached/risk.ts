@@ -1,11 +1,10 @@
-import type { DistributionSnapshot } from "../cloudfront/distribution.js";
+import { type DistributionSnapshot, viewerHosts } from "../cloudfront/distribution.js";
 import type { Change, RiskAssessment } from "../types.js";
 import { plannedWebAcl } from "./planner.js";
 
 /** Every viewer request then passes the web ACL's rules, so a rule that misfires blocks real viewers: on-call decides. */
 export function assessRisk(snapshot: DistributionSnapshot, changes: Change[]): RiskAssessment[] {
-  const hosts = (snapshot.config.Aliases?.Items ?? []).filter((alias) => alias !== "");
-  const where = hosts.length > 0 ? hosts.join(", ") : `distribution ${snapshot.id}`;
+  const where = viewerHosts(snapshot).join(", ");
   return changes.map((change) => ({
     level: "approval",
     reasons: [

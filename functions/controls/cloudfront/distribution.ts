@@ -20,6 +20,8 @@ export interface DistributionSnapshot {
   etag: string;
   /** Deployed | InProgress */
   status: string;
+  /** d111111abcdef8.cloudfront.net: the name viewers use when the distribution has no aliases. */
+  domainName: string;
   config: DistributionConfig;
   tags: Record<string, string>;
 }
@@ -63,6 +65,7 @@ export async function collectDistribution(
     arn,
     etag: distribution.ETag ?? "",
     status: distribution.Distribution?.Status ?? "Unknown",
+    domainName: distribution.Distribution?.DomainName ?? "",
     config,
     tags,
   };
@@ -89,6 +92,13 @@ export async function listDistributionSummaries(ctx: ControlContext): Promise<Di
     marker = list?.IsTruncated ? list.NextMarker : undefined;
   } while (marker);
   return found;
+}
+
+/** The names viewers reach a distribution by: its aliases, else its CloudFront domain name. */
+export function viewerHosts(snapshot: Pick<DistributionSnapshot, "config" | "domainName" | "id">): string[] {
+  const aliases = (snapshot.config.Aliases?.Items ?? []).filter((alias) => alias !== "");
+  if (aliases.length > 0) return aliases;
+  return [snapshot.domainName || `distribution ${snapshot.id}`];
 }
 
 export async function listDistributions(ctx: ControlContext): Promise<string[]> {

@@ -31,6 +31,7 @@ describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
       arn: distributionArn,
       etag: stored.etag,
       status: "Deployed",
+      domainName: "e1qsdf4example.cloudfront.net",
       config: baseConfig(),
       tags: { team: "web" },
       vpcOrigins: {},

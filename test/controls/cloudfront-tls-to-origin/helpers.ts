@@ -110,6 +110,7 @@ export function snapshotOf(config: DistributionConfig, overrides: Partial<Snapsh
     arn: distributionArn,
     etag: "E2ABCDEF123456",
     status: "Deployed",
+    domainName: distribution.DomainName,
     config,
     tags: {},
     vpcOrigins: {},

@@ -86,6 +86,24 @@ describe("cloudfront-waf-attached", () => {
     ]);
   });
 
+  it("names the distribution's CloudFront domain when it has no aliases", async () => {
+    // Prepare
+    const snapshot = snapshotOf(configWith({ webAclId: "", aliases: [] }));
+
+    // Act
+    const [risk] = await control.assessRisk(
+      snapshot,
+      control.plan(snapshot, configured),
+      context(),
+      configured,
+    );
+
+    // Assess
+    expect(risk?.reasons[0]).toMatch(
+      /every viewer request to d3fna3nvr6h3a0\.cloudfront\.net through its rules/,
+    );
+  });
+
   it("refuses a setting that is not a CLOUDFRONT-scope web ACL ARN", () => {
     // Act
     const parsed = settings.safeParse({

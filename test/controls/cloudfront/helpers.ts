@@ -96,6 +96,7 @@ export function snapshotOf(config: DistributionConfig): DistributionSnapshot {
     arn: distributionArn,
     etag: "E2ABCDEF123456",
     status: "Deployed",
+    domainName: distribution.DomainName,
     config,
     tags: {},
   };
