@@ -1,5 +1,9 @@
 import { metadata as albHttpToHttpsRedirect } from "../functions/controls/alb-http-to-https-redirect/metadata.js";
+import { metadata as cloudfrontMinViewerTls } from "../functions/controls/cloudfront-min-viewer-tls/metadata.js";
+import { metadata as cloudfrontSecurityHeaders } from "../functions/controls/cloudfront-security-headers/metadata.js";
 import { metadata as cloudfrontTlsToOrigin } from "../functions/controls/cloudfront-tls-to-origin/metadata.js";
+import { metadata as cloudfrontViewerHttps } from "../functions/controls/cloudfront-viewer-https/metadata.js";
+import { metadata as cloudfrontWafAttached } from "../functions/controls/cloudfront-waf-attached/metadata.js";
 import type { AnyControl, ControlMetadata } from "../functions/controls/types.js";
 
 /**
@@ -7,7 +11,14 @@ import type { AnyControl, ControlMetadata } from "../functions/controls/types.js
  * control's fixer and snapshot code (and with it the AWS SDK); infra needs none
  * of that at deploy time. A test keeps this list equal to the registry's.
  */
-export const controlMetadata: readonly ControlMetadata[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+export const controlMetadata: readonly ControlMetadata[] = [
+  albHttpToHttpsRedirect,
+  cloudfrontTlsToOrigin,
+  cloudfrontViewerHttps,
+  cloudfrontMinViewerTls,
+  cloudfrontSecurityHeaders,
+  cloudfrontWafAttached,
+];
 
 /**
  * `eventRules` reads nothing but `metadata`, so metadata-only controls are

@@ -77,6 +77,11 @@ const loadBalancing =
 const distributions: Scope = ({ partition, account }) => [
   `arn:${partition}:cloudfront::${account}:distribution/*`,
 ];
+const vpcOrigins: Scope = ({ partition, account }) => [`arn:${partition}:cloudfront::${account}:vpcorigin/*`];
+// AWS's managed policies are read under the caller's account too, like its own.
+const responseHeadersPolicies: Scope = ({ partition, account }) => [
+  `arn:${partition}:cloudfront::${account}:response-headers-policy/*`,
+];
 
 /**
  * The resources each control action may touch. A control declaring an action
@@ -95,6 +100,9 @@ export const actionScopes: Readonly<Record<string, Scope>> = {
   "cloudfront:UpdateDistribution": distributions,
   "cloudfront:ListTagsForResource": distributions,
   "cloudfront:ListDistributions": unscoped,
+  "cloudfront:GetVpcOrigin": vpcOrigins,
+  "cloudfront:UpdateVpcOrigin": vpcOrigins,
+  "cloudfront:GetResponseHeadersPolicy": responseHeadersPolicies,
 };
 
 /** What Step Functions needs to deliver execution logs to CloudWatch Logs; none of these has a resource type. */

@@ -1,6 +1,10 @@
 import type { z } from "zod";
 import * as albHttpToHttpsRedirect from "./alb-http-to-https-redirect/metadata.js";
+import * as cloudfrontMinViewerTls from "./cloudfront-min-viewer-tls/metadata.js";
+import * as cloudfrontSecurityHeaders from "./cloudfront-security-headers/metadata.js";
 import * as cloudfrontTlsToOrigin from "./cloudfront-tls-to-origin/metadata.js";
+import * as cloudfrontViewerHttps from "./cloudfront-viewer-https/metadata.js";
+import * as cloudfrontWafAttached from "./cloudfront-waf-attached/metadata.js";
 import type { ControlMetadata } from "./types.js";
 
 /**
@@ -15,7 +19,14 @@ export interface CatalogEntry {
   settings: z.ZodObject;
 }
 
-export const catalog: readonly CatalogEntry[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+export const catalog: readonly CatalogEntry[] = [
+  albHttpToHttpsRedirect,
+  cloudfrontTlsToOrigin,
+  cloudfrontViewerHttps,
+  cloudfrontMinViewerTls,
+  cloudfrontSecurityHeaders,
+  cloudfrontWafAttached,
+];
 
 export const controlIds: readonly string[] = catalog.map((entry) => entry.metadata.id);
 

@@ -1,11 +1,22 @@
 import { controlMode, type DriftwardenConfig } from "../lib/config.js";
 import { UnknownControlError } from "../lib/errors.js";
 import { albHttpToHttpsRedirect } from "./alb-http-to-https-redirect/index.js";
+import { cloudfrontMinViewerTls } from "./cloudfront-min-viewer-tls/index.js";
+import { cloudfrontSecurityHeaders } from "./cloudfront-security-headers/index.js";
 import { cloudfrontTlsToOrigin } from "./cloudfront-tls-to-origin/index.js";
+import { cloudfrontViewerHttps } from "./cloudfront-viewer-https/index.js";
+import { cloudfrontWafAttached } from "./cloudfront-waf-attached/index.js";
 import type { AnyControl } from "./types.js";
 
 /** Adding a control: its folder, plus one line here. */
-export const controls: readonly AnyControl[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+export const controls: readonly AnyControl[] = [
+  albHttpToHttpsRedirect,
+  cloudfrontTlsToOrigin,
+  cloudfrontViewerHttps,
+  cloudfrontMinViewerTls,
+  cloudfrontSecurityHeaders,
+  cloudfrontWafAttached,
+];
 
 /** Undefined for an id this deployment does not know (a record written by a newer one). */
 export function findControl(id: string): AnyControl | undefined {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { listLedger } from "../../functions/audit/store.js";
+import { controlIds } from "../../functions/controls/catalog.js";
 import { listExemptions } from "../../functions/exemptions/store.js";
 import type { Step } from "../../local/scenario.js";
 import { cli, type LocalDeployment, localDeployment, oncall, scenarioFile } from "./support.js";
@@ -180,7 +181,7 @@ describe("exempt add refuses, with one line naming the option, and writes nothin
       name: "an unknown control (a typo)",
       args: add({ "--control": "alb-http-to-http-redirect" }),
       code: 2,
-      stderr: `driftwarden exempt add: --control: "alb-http-to-http-redirect" is not a driftwarden control; one of alb-http-to-https-redirect, cloudfront-tls-to-origin, or all`,
+      stderr: `driftwarden exempt add: --control: "alb-http-to-http-redirect" is not a driftwarden control; one of ${controlIds.join(", ")}, or all`,
     },
     {
       name: "a date in the past",

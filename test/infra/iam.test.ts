@@ -21,6 +21,8 @@ const listener = `arn:aws:elasticloadbalancing:us-west-2:${account}:listener/app
 const listenerRule = `arn:aws:elasticloadbalancing:eu-west-1:${account}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;
 const loadBalancer = `arn:aws:elasticloadbalancing:us-west-2:${account}:loadbalancer/app/web/50dc6c495c0c9188`;
 const distribution = `arn:aws:cloudfront::${account}:distribution/E1QSDF4EXAMPLE`;
+const vpcOrigin = `arn:aws:cloudfront::${account}:vpcorigin/vo_BQwjxxQxjCaBcQLzJUFkDM`;
+const responseHeadersPolicy = `arn:aws:cloudfront::${account}:response-headers-policy/67f7725c-6f97-4210-82d7-5512b31e9d03`;
 const unwatchedListener = `arn:aws:elasticloadbalancing:ap-south-1:${account}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
 const networkListener = `arn:aws:elasticloadbalancing:us-west-2:${account}:listener/net/nlb/50dc6c495c0c9188/f2f7dc8efc522ab2`;
 
@@ -64,11 +66,13 @@ describe("IAM", () => {
     ["elasticloadbalancing:ModifyRule", listenerRule],
     ["cloudfront:UpdateDistribution", distribution],
     ["cloudfront:GetDistributionConfig", distribution],
+    ["cloudfront:GetVpcOrigin", vpcOrigin],
+    ["cloudfront:UpdateVpcOrigin", vpcOrigin],
   ])("the remediator may %s", async (action, resource) => {
     // Prepare: the remediator's statements
 
     // Act
-    const result = await decide(remediator, action, resource);
+    const result = await decide(remediatorRole(deployment), action, resource);
 
     // Assess
     expect(result).toBe("Allowed");
@@ -81,6 +85,9 @@ describe("IAM", () => {
     ["elasticloadbalancing:ModifyListener", networkListener],
     ["cloudfront:DeleteDistribution", distribution],
     ["cloudfront:CreateInvalidation", distribution],
+    ["cloudfront:DeleteVpcOrigin", vpcOrigin],
+    ["cloudfront:UpdateResponseHeadersPolicy", responseHeadersPolicy],
+    ["cloudfront:UpdateVpcOrigin", `arn:aws:cloudfront::444455556666:vpcorigin/vo_BQwjxxQxjCaBcQLzJUFkDM`],
     ["iam:PassRole", remediatorArn],
     ["iam:CreateUser", `arn:aws:iam::${account}:user/mallory`],
     ["iam:AttachRolePolicy", remediatorArn],
@@ -103,6 +110,9 @@ describe("IAM", () => {
     ["elasticloadbalancing:ModifyListener", listener, "ImplicitlyDenied"],
     ["elasticloadbalancing:ModifyRule", listenerRule, "ImplicitlyDenied"],
     ["cloudfront:UpdateDistribution", distribution, "ImplicitlyDenied"],
+    ["cloudfront:GetVpcOrigin", vpcOrigin, "Allowed"],
+    ["cloudfront:GetResponseHeadersPolicy", responseHeadersPolicy, "Allowed"],
+    ["cloudfront:UpdateVpcOrigin", vpcOrigin, "ImplicitlyDenied"],
   ])("detectors: %s -> %s", async (action, resource, expected) => {
     // Prepare: the detectors' read statements
 

@@ -217,11 +217,17 @@ function iamRequest(call: Call): IamRequest | undefined {
     }
     case "cloudfront": {
       const id = input.Id ?? input.Resource;
+      // CloudFront's resource type follows the action: distributions, VPC origins, response headers policies.
+      const kind = /VpcOrigin/.test(call.action)
+        ? "vpcorigin"
+        : /ResponseHeadersPolic/.test(call.action)
+          ? "response-headers-policy"
+          : "distribution";
       const resource =
         typeof id === "string"
           ? id.startsWith("arn:")
             ? id
-            : `arn:aws:cloudfront::${account}:distribution/${id}`
+            : `arn:aws:cloudfront::${account}:${kind}/${id}`
           : "*";
       return { action: `cloudfront:${call.action}`, resource, context: {} };
     }
@@ -307,6 +313,8 @@ beforeAll(async () => {
     // Fixes: automatic, safe part first then approved, CloudFront; exemptions by tag, suspended flapping.
     await runScenario("alb-decoy-rule-safe-part-first-approved");
     await runScenario("cloudfront-origin-back-to-https");
+    // A VPC origin put back on HTTP: read and, once approved, fixed under its own ETag.
+    await runScenario("cf-vpc-origin-set-to-http-approved");
     await runScenario("alb-exemption-tag-on-load-balancer");
     await runScenario("alb-flapping-suspended");
     await runScenario("alb-sweep-finds-unreported-drift");

@@ -9,7 +9,8 @@ import { fakeAws, fixtureEvent, listenerArn, testResources, type WorldEntry } fr
 const world = vi.hoisted(() => new Map<string, unknown>());
 vi.mock("../../functions/controls/registry.js", async () => {
   const support = await import("./support.js");
-  return { controls: [support.testControl(support.albMetadata, world as Map<string, WorldEntry>)] };
+  const controls = [support.testControl(support.albMetadata, world as Map<string, WorldEntry>)];
+  return { controls, activeControls: () => controls };
 });
 
 const { handler } = await import("../../functions/intake/handler.js");

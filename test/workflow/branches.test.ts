@@ -219,23 +219,39 @@ describe("remediation workflow branches", () => {
     expect(report.calls).toEqual([]);
   });
 
-  it.each([
-    ["report", "reported", 1],
-    ["off", "exempt", 0],
-  ] as const)("in %s mode ends %s and changes nothing", async (mode, outcome, emails) => {
+  it("in off mode looks at nothing: the drift starts no workflow, writes no record, sends no email", async () => {
     // Prepare
-    const rt = await start({ controls: { "alb-http-to-https-redirect": { mode } } });
+    const rt = await start({ controls: { "alb-http-to-https-redirect": { mode: "off" } } });
 
     // Act
     await driftShop(rt);
 
     // Assess
-    const { report, outcomes: seen } = await outcomes(rt);
-    expect(seen).toEqual([outcome]);
-    expect(report.calls).toEqual([]);
-    expect(report.notifications).toHaveLength(emails);
+    const { report } = await outcomes(rt);
+    expect(report.executions).toEqual([]);
+    expect(report.audit).toEqual([]);
+    expect(report.notifications).toEqual([]);
+    expect(report.ignored.map((entry) => entry.reason)).toEqual(["not-relevant"]);
     expect(shopDefaultAction(report)).toBe("forward");
   });
+
+  it.each([["report", "reported", 1]] as const)(
+    "in %s mode ends %s and changes nothing",
+    async (mode, outcome, emails) => {
+      // Prepare
+      const rt = await start({ controls: { "alb-http-to-https-redirect": { mode } } });
+
+      // Act
+      await driftShop(rt);
+
+      // Assess
+      const { report, outcomes: seen } = await outcomes(rt);
+      expect(seen).toEqual([outcome]);
+      expect(report.calls).toEqual([]);
+      expect(report.notifications).toHaveLength(emails);
+      expect(shopDefaultAction(report)).toBe("forward");
+    },
+  );
 
   it("asks for every fix in approve-all mode", async () => {
     // Prepare

@@ -63,7 +63,16 @@ describe("cloudfront-tls-to-origin through the workflow", () => {
       account: "111122223333",
       region: "eu-west-1",
       clock: "2026-03-01T09:00:00Z",
-      config: parseConfig({ homeRegion: "eu-west-1" }),
+      // The other CloudFront controls are off: this test is about the origin's protocol.
+      config: parseConfig({
+        homeRegion: "eu-west-1",
+        controls: {
+          "cloudfront-viewer-https": { mode: "off" },
+          "cloudfront-min-viewer-tls": { mode: "off" },
+          "cloudfront-security-headers": { mode: "off" },
+          "cloudfront-waf-attached": { mode: "off" },
+        },
+      }),
       state: { cloudfront: { distributions: [distribution] }, origins: { "app.example.com": "ok" } } as never,
     });
     const config = structuredClone(distribution.DistributionConfig);
@@ -81,6 +90,7 @@ describe("cloudfront-tls-to-origin through the workflow", () => {
     // Assess
     const report = await runtime.report("cloudfront");
     expect(report.executions).toMatchObject([{ control: "cloudfront-tls-to-origin", outcome: "fixed" }]);
+    expect(report.notifications).toHaveLength(1);
     expect(report.notifications[0]?.attributes).toMatchObject({ outcome: "fixed", region: "us-east-1" });
     expect(report.notifications[0]?.message).toContain("propagation to every edge takes a few minutes");
     const after = report.state.cloudfront?.distributions?.[0] as unknown as {
@@ -92,5 +102,47 @@ describe("cloudfront-tls-to-origin through the workflow", () => {
       "https-only",
     );
     expect(after.DistributionConfig.Comment).toBe("shop");
+  });
+
+  it("reports a drift its control has no fix for, saying why, and changes nothing", async () => {
+    // Prepare: no web ACL configured to attach; the other CloudFront controls are off
+    runtime = await LocalRuntime.start({
+      account: "111122223333",
+      region: "eu-west-1",
+      clock: "2026-03-01T09:00:00Z",
+      config: parseConfig({
+        homeRegion: "eu-west-1",
+        controls: {
+          "cloudfront-tls-to-origin": { mode: "off" },
+          "cloudfront-viewer-https": { mode: "off" },
+          "cloudfront-min-viewer-tls": { mode: "off" },
+          "cloudfront-security-headers": { mode: "off" },
+        },
+      }),
+      state: { cloudfront: { distributions: [distribution] }, origins: { "app.example.com": "ok" } } as never,
+    });
+    const config = structuredClone(distribution.DistributionConfig);
+    config.Comment = "shop (spring sale)";
+
+    // Act
+    await runtime.change(
+      "cloudfront",
+      "UpdateDistribution",
+      { Id: distribution.Id, IfMatch: distribution.ETag, DistributionConfig: config },
+      iamUser("111122223333", "dave"),
+    );
+
+    // Assess
+    const report = await runtime.report("cloudfront");
+    const waf = report.executions.filter((execution) => execution.control === "cloudfront-waf-attached");
+    expect(waf).toMatchObject([{ outcome: "reported" }]);
+    expect(report.calls).toEqual([]);
+    expect(report.notifications).toHaveLength(1);
+    const message = report.notifications[0]?.message ?? "";
+    expect(message).toMatch(
+      /^DRIFT: review distribution E2EXAMPLE00001: driftwarden reported the drift and changed nothing\.$/m,
+    );
+    expect(message).toMatch(/^Reported because: cloudfront-waf-attached has no fix to make for this drift/m);
+    expect(message).toMatch(/no web ACL is configured to attach/);
   });
 });

@@ -1,6 +1,6 @@
 import type { DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
 import type { Finding } from "../types.js";
-import type { Snapshot } from "./snapshot.js";
+import type { Snapshot, VpcOriginState } from "./snapshot.js";
 
 /** The only two fields this control ever changes, with the only values it ever sets. */
 export interface OriginFieldEdits {
@@ -12,9 +12,17 @@ export interface OriginVerdict {
   originId: string;
   domainName: string;
   httpsPort: number;
+  /**
+   * Where the protocol is set: a custom origin's CustomOriginConfig in the
+   * distribution, or a VPC origin's own VpcOriginEndpointConfig.
+   */
+  kind: "custom" | "vpc";
+  /** For a VPC origin: its id, and the private load balancer or instance it fronts. */
+  vpcOriginId?: string;
+  endpointArn?: string;
   /** One human sentence per offending field, naming its current value. */
   problems: string[];
-  /** What the fix sets; empty when the origin is compliant. */
+  /** What the fix sets; empty when the origin is compliant (or when nothing can be set). */
   set: OriginFieldEdits;
 }
 
@@ -23,6 +31,13 @@ interface BehaviorRef {
   label: string;
   targetOriginId: string | undefined;
   viewerProtocolPolicy: string | undefined;
+}
+
+/** How CloudFront connects to an origin: the members CustomOriginConfig and VpcOriginEndpointConfig share. */
+interface Connection {
+  OriginProtocolPolicy?: string;
+  HTTPSPort?: number;
+  OriginSslProtocols?: { Items?: string[] };
 }
 
 const secureViewerPolicies = new Set(["https-only", "redirect-to-https"]);
@@ -62,19 +77,19 @@ export function behaviorsReaching(config: DistributionConfig, originId: string):
   );
 }
 
-function customOrigins(config: DistributionConfig): Origin[] {
-  return (config.Origins?.Items ?? []).filter((origin) => origin.CustomOriginConfig !== undefined);
-}
-
-function judgeOrigin(config: DistributionConfig, origin: Origin): OriginVerdict {
-  const custom = origin.CustomOriginConfig;
+/** The two owned fields of one connection, judged; `originId` is the distribution's origin the behaviors target. */
+function judgeConnection(
+  config: DistributionConfig,
+  originId: string,
+  connection: Connection,
+): Pick<OriginVerdict, "problems" | "set"> {
   const problems: string[] = [];
   const set: OriginFieldEdits = {};
-  const policy = custom?.OriginProtocolPolicy;
+  const policy = connection.OriginProtocolPolicy;
 
   if (policy === "match-viewer") {
     // match-viewer is only as safe as the viewer side: an HTTP viewer makes CloudFront fetch over HTTP.
-    const insecure = behaviorsReaching(config, origin.Id ?? "").filter(
+    const insecure = behaviorsReaching(config, originId).filter(
       (behavior) => !secureViewerPolicies.has(behavior.viewerProtocolPolicy ?? ""),
     );
     if (insecure.length > 0) {
@@ -91,51 +106,112 @@ function judgeOrigin(config: DistributionConfig, origin: Origin): OriginVerdict 
     set.OriginProtocolPolicy = "https-only";
   }
 
-  const protocols = custom?.OriginSslProtocols?.Items ?? [];
+  const listed = connection.OriginSslProtocols;
+  const protocols = listed?.Items ?? [];
   const older = protocols.filter((protocol) => protocol !== "TLSv1.2");
-  if (protocols.length === 0) {
+  if (listed === undefined) {
+    // The API lets it be left out ("Required: No"); nothing then pins CloudFront to TLS 1.2.
+    problems.push(
+      "OriginSslProtocols is not set: CloudFront's default protocols then apply, which the API does not limit to TLSv1.2",
+    );
+    set.OriginSslProtocols = ["TLSv1.2"];
+  } else if (protocols.length === 0) {
     problems.push("OriginSslProtocols is empty");
     set.OriginSslProtocols = ["TLSv1.2"];
   } else if (older.length > 0) {
     problems.push(`OriginSslProtocols allows ${older.join(", ")}`);
     set.OriginSslProtocols = ["TLSv1.2"];
   }
+  return { problems, set };
+}
 
+function judgeCustom(config: DistributionConfig, origin: Origin): OriginVerdict {
+  const custom: Connection = origin.CustomOriginConfig ?? {};
   return {
     originId: origin.Id ?? "",
     domainName: origin.DomainName ?? "",
-    httpsPort: custom?.HTTPSPort ?? defaultHttpsPort,
-    problems,
-    set,
+    httpsPort: custom.HTTPSPort ?? defaultHttpsPort,
+    kind: "custom",
+    ...judgeConnection(config, origin.Id ?? "", custom),
   };
 }
 
-/** Every custom origin with its verdict, in the distribution's order. */
-export function judgeOrigins(config: DistributionConfig): OriginVerdict[] {
-  return customOrigins(config).map((origin) => judgeOrigin(config, origin));
+function judgeVpc(
+  config: DistributionConfig,
+  origin: Origin,
+  vpcOrigin: VpcOriginState | null,
+): OriginVerdict {
+  const vpcOriginId = origin.VpcOriginConfig?.VpcOriginId ?? "";
+  const base = {
+    originId: origin.Id ?? "",
+    domainName: origin.DomainName ?? "",
+    kind: "vpc" as const,
+    vpcOriginId,
+  };
+  if (!vpcOrigin) {
+    // CloudFront refuses to delete a VPC origin in use, so this is a read that failed, not a drift to fix.
+    return {
+      ...base,
+      httpsPort: defaultHttpsPort,
+      problems: [`VPC origin ${vpcOriginId} could not be read (GetVpcOrigin found no such VPC origin)`],
+      set: {},
+    };
+  }
+  return {
+    ...base,
+    httpsPort: vpcOrigin.endpoint.HTTPSPort ?? defaultHttpsPort,
+    endpointArn: vpcOrigin.endpoint.Arn ?? "",
+    ...judgeConnection(config, origin.Id ?? "", vpcOrigin.endpoint),
+  };
 }
 
-export function offendingOrigins(config: DistributionConfig): OriginVerdict[] {
-  return judgeOrigins(config).filter((verdict) => verdict.problems.length > 0);
+/** Every custom and VPC origin with its verdict, in the distribution's order (S3 REST origins always use HTTPS). */
+export function judgeOrigins(snapshot: Pick<Snapshot, "config" | "vpcOrigins">): OriginVerdict[] {
+  const verdicts: OriginVerdict[] = [];
+  for (const origin of snapshot.config.Origins?.Items ?? []) {
+    if (origin.CustomOriginConfig !== undefined) verdicts.push(judgeCustom(snapshot.config, origin));
+    const vpcOriginId = origin.VpcOriginConfig?.VpcOriginId;
+    if (vpcOriginId !== undefined) {
+      verdicts.push(judgeVpc(snapshot.config, origin, snapshot.vpcOrigins[vpcOriginId] ?? null));
+    }
+  }
+  return verdicts;
 }
 
-export function describeOrigin(verdict: Pick<OriginVerdict, "originId" | "domainName">): string {
-  return `origin "${verdict.originId}" (${verdict.domainName})`;
+export function offendingOrigins(snapshot: Pick<Snapshot, "config" | "vpcOrigins">): OriginVerdict[] {
+  return judgeOrigins(snapshot).filter((verdict) => verdict.problems.length > 0);
+}
+
+export function describeOrigin(
+  verdict: Pick<OriginVerdict, "originId" | "domainName"> & { vpcOriginId?: string },
+): string {
+  const where = verdict.vpcOriginId
+    ? `VPC origin ${verdict.vpcOriginId}, ${verdict.domainName}`
+    : verdict.domainName;
+  return `origin "${verdict.originId}" (${where})`;
+}
+
+function counted(verdicts: OriginVerdict[]): string {
+  const custom = verdicts.filter((verdict) => verdict.kind === "custom").length;
+  const vpc = verdicts.length - custom;
+  if (vpc === 0) return `${custom} custom origin(s)`;
+  if (custom === 0) return `${vpc} VPC origin(s)`;
+  return `${custom} custom and ${vpc} VPC origin(s)`;
 }
 
 export function detect(snapshot: Snapshot): Finding {
-  const verdicts = judgeOrigins(snapshot.config);
+  const verdicts = judgeOrigins(snapshot);
   if (verdicts.length === 0) {
     return {
       status: "compliant",
-      message: `distribution ${snapshot.id} has no custom origin (S3 REST origins always use HTTPS)`,
+      message: `distribution ${snapshot.id} has no custom or VPC origin (S3 REST origins always use HTTPS)`,
     };
   }
   const offending = verdicts.filter((verdict) => verdict.problems.length > 0);
   if (offending.length === 0) {
     return {
       status: "compliant",
-      message: `distribution ${snapshot.id}: all ${verdicts.length} custom origin(s) use HTTPS with TLSv1.2 only`,
+      message: `distribution ${snapshot.id}: all ${counted(verdicts)} use HTTPS with TLSv1.2 only`,
     };
   }
   return {
@@ -146,21 +222,27 @@ export function detect(snapshot: Snapshot): Finding {
   };
 }
 
+function connectionOf(snapshot: Snapshot, verdict: OriginVerdict): Connection | undefined {
+  if (verdict.kind === "vpc") return snapshot.vpcOrigins[verdict.vpcOriginId ?? ""]?.endpoint;
+  return snapshot.config.Origins?.Items?.find((candidate) => candidate.Id === verdict.originId)
+    ?.CustomOriginConfig;
+}
+
 /**
- * The fields this control judges, per custom origin, sorted so that the same drift
- * always digests the same. Viewer policies only matter (and are only included) for
- * match-viewer origins.
+ * The fields this control judges, per custom and VPC origin, sorted so that the
+ * same drift always digests the same. Viewer policies only matter (and are only
+ * included) for match-viewer origins.
  */
 export function ownedState(snapshot: Snapshot): unknown {
-  return judgeOrigins(snapshot.config)
+  return judgeOrigins(snapshot)
     .map((verdict) => {
-      const origin = snapshot.config.Origins?.Items?.find((candidate) => candidate.Id === verdict.originId);
-      const custom = origin?.CustomOriginConfig;
-      const policy = custom?.OriginProtocolPolicy ?? null;
+      const connection = connectionOf(snapshot, verdict);
+      const policy = connection?.OriginProtocolPolicy ?? null;
       return {
         Id: verdict.originId,
+        ...(verdict.kind === "vpc" ? { VpcOriginId: verdict.vpcOriginId } : {}),
         OriginProtocolPolicy: policy,
-        OriginSslProtocols: [...(custom?.OriginSslProtocols?.Items ?? [])].sort(),
+        OriginSslProtocols: [...(connection?.OriginSslProtocols?.Items ?? [])].sort(),
         ViewerProtocolPolicies:
           policy === "match-viewer"
             ? behaviorsReaching(snapshot.config, verdict.originId)

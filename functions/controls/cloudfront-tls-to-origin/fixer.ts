@@ -1,17 +1,14 @@
-import { GetDistributionConfigCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
-import { ConcurrentModificationError, errorName, FixFailedError } from "../../lib/errors.js";
+import { FixFailedError } from "../../lib/errors.js";
+import { distributionId } from "../cloudfront/distribution.js";
+import { checkUpdateOf, updateDistribution } from "../cloudfront/update.js";
 import type { Change, ControlContext } from "../types.js";
-import { applyEdits, plannedOrigins, planOrigins, updateChange } from "./planner.js";
-import { distributionId } from "./snapshot.js";
-
-export const maxAttempts = 3;
+import { applyEdits, plannedOrigins, plannedVpcOrigin, planOrigins, updateChange } from "./planner.js";
+import { updateVpcOrigin } from "./vpc-fixer.js";
 
 /**
- * Writes the fix with optimistic concurrency. The configuration sent back is the
- * one just read under its ETag, with only the owned fields of the offending
- * origins changed, so an edit someone else made in between is never undone:
- * if they win the race, CloudFront answers PreconditionFailed and we start over
- * from their version.
+ * Writes the fix with optimistic concurrency (see cloudfront/update.ts): the
+ * configuration sent back is the one just read under its ETag, with only the
+ * owned fields of the offending origins changed.
  *
  * Only origins the plan names are touched: the plan is what was probed (and
  * perhaps approved); an origin that started offending since gets its own event
@@ -19,26 +16,14 @@ export const maxAttempts = 3;
  * port since is not changed at all (the fix fails, nothing is written).
  */
 export async function execute(ctx: ControlContext, resource: string, change: Change): Promise<Change | null> {
-  const cloudfront = ctx.clients.cloudfront();
+  const vpcOrigin = plannedVpcOrigin(change);
+  if (vpcOrigin) return updateVpcOrigin(ctx, resource, vpcOrigin);
+  checkUpdateOf(resource, change);
   const id = distributionId(resource);
-  if (change.action !== "UpdateDistribution" || change.input.Id !== id) {
-    throw new FixFailedError(
-      `${change.action} on ${String(change.input.Id)} is not a fix of distribution ${id}; nothing was changed`,
-      resource,
-    );
-  }
   const planned = new Map(plannedOrigins(change).map((origin) => [origin.originId, origin]));
 
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const current = await cloudfront.send(new GetDistributionConfigCommand({ Id: id }));
-    if (!current.DistributionConfig || !current.ETag) {
-      throw new FixFailedError(
-        `distribution ${id}: GetDistributionConfig returned no configuration or ETag`,
-        resource,
-      );
-    }
-    const edits = planOrigins(current.DistributionConfig).filter((origin) => planned.has(origin.originId));
-    // Nothing left to edit: the fix is already live (made before a crash, or by someone else).
+  return updateDistribution(ctx, resource, (config) => {
+    const edits = planOrigins(config).filter((origin) => planned.has(origin.originId));
     if (edits.length === 0) return null;
     // The risk assessment probed (and on-call perhaps approved) each origin at its host and HTTPS
     // port. An origin re-pointed since (a concurrent edit won a race) is not the endpoint that was
@@ -62,23 +47,9 @@ export async function execute(ctx: ControlContext, resource: string, change: Cha
         resource,
       );
     }
-    try {
-      await cloudfront.send(
-        new UpdateDistributionCommand({
-          Id: id,
-          IfMatch: current.ETag,
-          DistributionConfig: applyEdits(current.DistributionConfig, edits),
-        }),
-      );
-      return updateChange(id, edits, current.ETag);
-    } catch (error) {
-      if (errorName(error) === "PreconditionFailed") continue;
-      throw error;
-    }
-  }
-  throw new ConcurrentModificationError(
-    `distribution ${id}: UpdateDistribution failed with PreconditionFailed ${maxAttempts} times; ` +
-      "the configuration keeps changing under the fix",
-    resource,
-  );
+    return {
+      config: applyEdits(config, edits),
+      made: (ifMatch) => updateChange(id, edits, ifMatch),
+    };
+  });
 }

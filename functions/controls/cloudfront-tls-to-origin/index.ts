@@ -8,7 +8,7 @@ import { assessRisk } from "./risk.js";
 import { collect, listResources, type Snapshot } from "./snapshot.js";
 import { resolveTargets } from "./targets.js";
 
-export type { PlannedOrigin } from "./planner.js";
+export type { PlannedOrigin, PlannedVpcOrigin } from "./planner.js";
 export { createTlsProbe, type TlsProbeOptions } from "./probe.js";
 export type { Snapshot } from "./snapshot.js";
 

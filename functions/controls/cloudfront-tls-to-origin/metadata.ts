@@ -3,7 +3,7 @@ import type { ControlMetadata } from "../types.js";
 
 export const metadata: ControlMetadata = {
   id: "cloudfront-tls-to-origin",
-  title: "CloudFront reaches custom origins over HTTPS with TLS 1.2 only",
+  title: "CloudFront reaches custom and VPC origins over HTTPS with TLS 1.2 only",
   severity: "HIGH",
   securityHubIds: ["CloudFront.9", "CloudFront.10"],
   resourceType: "AWS::CloudFront::Distribution",
@@ -18,6 +18,8 @@ export const metadata: ControlMetadata = {
         "UpdateDistribution",
         "CopyDistribution",
         "UpdateDistributionWithStagingConfig",
+        // A VPC origin's protocol lives on the VPC origin resource, not in the distribution.
+        "UpdateVpcOrigin",
       ],
       // Old SDKs call dated API versions, which CloudTrail records as e.g. UpdateDistribution2019_03_26.
       datedEventNames: true,
@@ -33,13 +35,23 @@ export const metadata: ControlMetadata = {
   },
   readActions: [
     "cloudfront:GetDistribution",
+    "cloudfront:GetVpcOrigin",
     "cloudfront:ListDistributions",
     "cloudfront:ListTagsForResource",
   ],
-  fixActions: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
+  // The VPC origin fix reads its ETag with GetVpcOrigin, a read action the remediator already has.
+  fixActions: [
+    "cloudfront:GetDistributionConfig",
+    "cloudfront:UpdateDistribution",
+    "cloudfront:UpdateVpcOrigin",
+  ],
   sourceFix: {
     cloudFormation: `Each custom origin of the AWS::CloudFront::Distribution (DistributionConfig.Origins[].CustomOriginConfig):
   CustomOriginConfig:
+    OriginProtocolPolicy: https-only
+    OriginSSLProtocols: [TLSv1.2]
+A VPC origin (AWS::CloudFront::VpcOrigin) keeps them in VpcOriginEndpointConfig:
+  VpcOriginEndpointConfig:
     OriginProtocolPolicy: https-only
     OriginSSLProtocols: [TLSv1.2]`,
     terraform: `Each origin of the aws_cloudfront_distribution:
@@ -50,9 +62,22 @@ export const metadata: ControlMetadata = {
       http_port              = 80
       https_port             = 443
     }
+  }
+A VPC origin (aws_cloudfront_vpc_origin):
+  vpc_origin_endpoint_config {
+    origin_protocol_policy = "https-only"
+    origin_ssl_protocols {
+      items    = ["TLSv1.2"]
+      quantity = 1
+    }
   }`,
     cdk: `Each HTTP origin (aws-cdk-lib/aws-cloudfront-origins; LoadBalancerV2Origin takes the same props):
   new origins.HttpOrigin("app.example.com", {
+    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+  });
+A VPC origin takes the same two props:
+  origins.VpcOrigin.withApplicationLoadBalancer(alb, {
     protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
     originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
   });`,

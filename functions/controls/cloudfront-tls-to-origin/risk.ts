@@ -1,6 +1,6 @@
 import type { Change, ControlContext, ProbeResult, RiskAssessment } from "../types.js";
 import { describeOrigin } from "./detector.js";
-import { type PlannedOrigin, plannedOrigins } from "./planner.js";
+import { type PlannedOrigin, type PlannedVpcOrigin, plannedOrigins, plannedVpcOrigin } from "./planner.js";
 import type { Snapshot } from "./snapshot.js";
 
 /** Both spellings AWS uses: s3-website-<region> (older regions) and s3-website.<region>. */
@@ -42,7 +42,35 @@ export async function assessRisk(
   changes: Change[],
   ctx: ControlContext,
 ): Promise<RiskAssessment[]> {
-  return Promise.all(changes.map((change) => assessUpdate(plannedOrigins(change), ctx)));
+  return Promise.all(
+    changes.map((change) => {
+      const vpcOrigin = plannedVpcOrigin(change);
+      return vpcOrigin ? assessVpcOrigin(vpcOrigin) : assessUpdate(plannedOrigins(change), ctx);
+    }),
+  );
+}
+
+/**
+ * A VPC origin is reachable only from inside its VPC: no probe from here can
+ * tell whether it completes the handshake CloudFront will make, so on-call
+ * decides, knowing what a wrong guess does to viewers.
+ */
+function assessVpcOrigin(planned: PlannedVpcOrigin): RiskAssessment {
+  const fields = [
+    planned.set.OriginProtocolPolicy ? "OriginProtocolPolicy https-only" : undefined,
+    planned.set.OriginSslProtocols ? "OriginSslProtocols TLSv1.2" : undefined,
+  ].filter(Boolean);
+  const origins = planned.origins.map((origin) => `"${origin}"`).join(", ");
+  return {
+    level: "approval",
+    reasons: [
+      `VPC origin ${planned.vpcOriginId} (origin ${origins}, fronting ${planned.endpointArn}) is private: ` +
+        "driftwarden cannot probe it from outside its VPC, so nobody has checked that it completes a TLS 1.2 " +
+        `handshake on port ${planned.httpsPort} with a certificate CloudFront trusts`,
+      `the fix sets ${fields.join(" and ")} on the VPC origin: if it cannot serve HTTPS that way, every viewer ` +
+        "request routed to it fails with 502 Bad Gateway, on every distribution that uses this VPC origin",
+    ],
+  };
 }
 
 async function assessUpdate(origins: PlannedOrigin[], ctx: ControlContext): Promise<RiskAssessment> {

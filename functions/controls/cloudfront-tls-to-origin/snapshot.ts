@@ -1,78 +1,53 @@
-import {
-  type DistributionConfig,
-  GetDistributionCommand,
-  type GetDistributionCommandOutput,
-  ListDistributionsCommand,
-  ListTagsForResourceCommand,
-} from "@aws-sdk/client-cloudfront";
+import { GetVpcOriginCommand, type VpcOriginEndpointConfig } from "@aws-sdk/client-cloudfront";
 import { errorName } from "../../lib/errors.js";
+import {
+  collectDistribution,
+  type DistributionSnapshot,
+  listDistributions,
+} from "../cloudfront/distribution.js";
 import type { ControlContext } from "../types.js";
 
-/** What the control knows about one distribution: enough to judge, plan and bind an approval to. */
-export interface Snapshot {
+export { distributionArn, distributionId } from "../cloudfront/distribution.js";
+
+/** A VPC origin as GetVpcOrigin reports it: where CloudFront's protocol to a private origin is set. */
+export interface VpcOriginState {
   id: string;
   arn: string;
-  /** ETag of the configuration read: an approved plan binds to it and UpdateDistribution needs it. */
+  /** UpdateVpcOrigin needs it, like UpdateDistribution needs the distribution's. */
   etag: string;
-  /** Deployed | InProgress */
-  status: string;
-  config: DistributionConfig;
-  tags: Record<string, string>;
+  endpoint: VpcOriginEndpointConfig;
 }
 
-const arnPattern = /^arn:aws[a-z-]*:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/;
-
-export function distributionArn(account: string, id: string): string {
-  return `arn:aws:cloudfront::${account}:distribution/${id}`;
+/** The distribution, plus every VPC origin it uses (null: GetVpcOrigin found none under that id). */
+export interface Snapshot extends DistributionSnapshot {
+  vpcOrigins: Record<string, VpcOriginState | null>;
 }
 
-/** The distribution id an ARN names; a bare id passes through so callers may hold either. */
-export function distributionId(resource: string): string {
-  const match = arnPattern.exec(resource);
-  if (match?.[2]) return match[2];
-  return resource.slice(resource.lastIndexOf("/") + 1);
+export function vpcOriginIds(snapshot: Pick<Snapshot, "config">): string[] {
+  const ids = (snapshot.config.Origins?.Items ?? [])
+    .map((origin) => origin.VpcOriginConfig?.VpcOriginId)
+    .filter((id): id is string => typeof id === "string" && id !== "");
+  return [...new Set(ids)];
+}
+
+export async function readVpcOrigin(ctx: ControlContext, id: string): Promise<VpcOriginState | null> {
+  try {
+    const read = await ctx.clients.cloudfront().send(new GetVpcOriginCommand({ Id: id }));
+    const endpoint = read.VpcOrigin?.VpcOriginEndpointConfig;
+    if (!endpoint) return null;
+    return { id, arn: read.VpcOrigin?.Arn ?? "", etag: read.ETag ?? "", endpoint };
+  } catch (error) {
+    if (errorName(error) === "EntityNotFound") return null;
+    throw error;
+  }
 }
 
 export async function collect(ctx: ControlContext, resource: string): Promise<Snapshot | null> {
-  const cloudfront = ctx.clients.cloudfront();
-  const id = distributionId(resource);
-  let distribution: GetDistributionCommandOutput;
-  try {
-    distribution = await cloudfront.send(new GetDistributionCommand({ Id: id }));
-  } catch (error) {
-    if (errorName(error) === "NoSuchDistribution") return null;
-    throw error;
-  }
-  const config = distribution.Distribution?.DistributionConfig;
-  if (!config) return null;
-  const arn = distribution.Distribution?.ARN ?? distributionArn(ctx.account, id);
-  const tagged = await cloudfront.send(new ListTagsForResourceCommand({ Resource: arn }));
-  const tags: Record<string, string> = {};
-  for (const tag of tagged.Tags?.Items ?? []) {
-    if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
-  }
-  return {
-    id,
-    arn,
-    etag: distribution.ETag ?? "",
-    status: distribution.Distribution?.Status ?? "Unknown",
-    config,
-    tags,
-  };
+  const distribution = await collectDistribution(ctx, resource);
+  if (!distribution) return null;
+  const vpcOrigins: Snapshot["vpcOrigins"] = {};
+  for (const id of vpcOriginIds(distribution)) vpcOrigins[id] = await readVpcOrigin(ctx, id);
+  return { ...distribution, vpcOrigins };
 }
 
-export async function listResources(ctx: ControlContext): Promise<string[]> {
-  const cloudfront = ctx.clients.cloudfront();
-  const arns: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await cloudfront.send(new ListDistributionsCommand(marker ? { Marker: marker } : {}));
-    const list = page.DistributionList;
-    for (const summary of list?.Items ?? []) {
-      if (summary.ARN) arns.push(summary.ARN);
-      else if (summary.Id) arns.push(distributionArn(ctx.account, summary.Id));
-    }
-    marker = list?.IsTruncated ? list.NextMarker : undefined;
-  } while (marker);
-  return arns;
-}
+export const listResources = listDistributions;

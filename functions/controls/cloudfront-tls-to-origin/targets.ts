@@ -1,55 +1,29 @@
+import { listDistributionSummaries } from "../cloudfront/distribution.js";
+import { distributionTargets, text } from "../cloudfront/targets.js";
 import type { ControlContext, Trigger } from "../types.js";
 import { metadata } from "./metadata.js";
-import { distributionArn } from "./snapshot.js";
 
-/** Events whose request names the distribution; the others create one, so only the response knows its id. */
-const idInRequest = new Set(["UpdateDistribution", "UpdateDistributionWithStagingConfig"]);
-const idInResponse = new Set(["CreateDistribution", "CreateDistributionWithTags", "CopyDistribution"]);
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+/**
+ * A VPC origin carries the protocol of the distributions that use it, but it is
+ * judged as part of each of them: whether match-viewer is safe depends on the
+ * distribution's cache behaviors, and scope, exemptions and owners are the
+ * distribution's. So an UpdateVpcOrigin concerns every distribution whose
+ * origins name that VPC origin (ListDistributions reports the origins).
+ */
+async function distributionsUsing(ctx: ControlContext, vpcOriginId: string): Promise<string[]> {
+  const summaries = await listDistributionSummaries(ctx);
+  return summaries
+    .filter((summary) =>
+      summary.origins.some((origin) => origin.VpcOriginConfig?.VpcOriginId === vpcOriginId),
+    )
+    .map((summary) => summary.arn);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-function idFromResponse(response: Record<string, unknown> | null): string | undefined {
-  if (!response) return undefined;
-  const distribution = record(response.distribution);
-  const fromDistribution = text(distribution?.id) ?? text(distribution?.aRN)?.split("/").at(-1);
-  if (fromDistribution) return fromDistribution;
-  const direct = text(response.id);
-  if (direct) return direct;
-  // location: https://cloudfront.amazonaws.com/2020-05-31/distribution/<id>
-  const location = text(response.location);
-  const last = location?.split("/").filter(Boolean).at(-1);
-  return last && /^[A-Z0-9]+$/.test(last) ? last : undefined;
-}
-
-export async function resolveTargets(trigger: Trigger, _ctx: ControlContext): Promise<string[]> {
-  if (trigger.kind === "cloudtrail") {
+export async function resolveTargets(trigger: Trigger, ctx: ControlContext): Promise<string[]> {
+  if (trigger.kind === "cloudtrail" && trigger.eventName === "UpdateVpcOrigin") {
     if (trigger.eventSource !== metadata.triggers.cloudTrail.eventSource) return [];
-    let id: string | undefined;
-    // CloudTrail drops request parameters it finds too large (a big DistributionConfig); the
-    // response still names the distribution, so an update falls back on it.
-    if (idInRequest.has(trigger.eventName)) {
-      id = text(trigger.requestParameters?.id) ?? idFromResponse(trigger.responseElements);
-    } else if (idInResponse.has(trigger.eventName)) id = idFromResponse(trigger.responseElements);
-    return id ? [distributionArn(trigger.account, id)] : [];
+    const id = text(trigger.requestParameters?.id);
+    return id ? distributionsUsing(ctx, id) : [];
   }
-  if (trigger.kind === "config-item") {
-    if (!metadata.triggers.config.resourceTypes.includes(trigger.resourceType)) return [];
-    if (trigger.arn) return [trigger.arn];
-    return trigger.resourceId ? [distributionArn(trigger.account, trigger.resourceId)] : [];
-  }
-  if (trigger.kind === "compliance") {
-    // Config evaluates distributions by id (ARN in some rules); intake already matched the rule name.
-    if (!metadata.triggers.config.resourceTypes.includes(trigger.resourceType)) return [];
-    const id = trigger.resourceId.startsWith("arn:")
-      ? trigger.resourceId.split("/").at(-1)
-      : trigger.resourceId;
-    return id ? [distributionArn(trigger.account, id)] : [];
-  }
-  return [];
+  return distributionTargets(trigger, metadata);
 }

@@ -31,8 +31,10 @@ describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
       arn: distributionArn,
       etag: stored.etag,
       status: "Deployed",
+      domainName: "e1qsdf4example.cloudfront.net",
       config: baseConfig(),
       tags: { team: "web" },
+      vpcOrigins: {},
     });
     expect(snapshot && control.tags(snapshot)).toEqual({ team: "web" });
   });
@@ -102,9 +104,14 @@ describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
     // Assess
     expect([...readActions].sort()).toEqual([
       "cloudfront:GetDistribution",
+      "cloudfront:GetVpcOrigin",
       "cloudfront:ListDistributions",
       "cloudfront:ListTagsForResource",
     ]);
-    expect(fixActions).toEqual(["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"]);
+    expect([...fixActions].sort()).toEqual([
+      "cloudfront:GetDistributionConfig",
+      "cloudfront:UpdateDistribution",
+      "cloudfront:UpdateVpcOrigin",
+    ]);
   });
 });

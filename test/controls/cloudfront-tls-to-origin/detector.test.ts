@@ -95,7 +95,7 @@ describe("cloudfront-tls-to-origin detector", () => {
       name: "S3 REST origin only",
       config: configWith({ origins: [s3Origin("assets", "assets-bucket")] }),
       status: "compliant",
-      message: /has no custom origin/,
+      message: /has no custom or VPC origin \(S3 REST origins always use HTTPS\)/,
     },
     {
       name: "one bad origin among several",

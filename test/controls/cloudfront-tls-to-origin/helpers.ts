@@ -110,8 +110,10 @@ export function snapshotOf(config: DistributionConfig, overrides: Partial<Snapsh
     arn: distributionArn,
     etag: "E2ABCDEF123456",
     status: "Deployed",
+    domainName: distribution.DomainName,
     config,
     tags: {},
+    vpcOrigins: {},
     ...overrides,
   };
 }
