@@ -1,4 +1,5 @@
-import type { AnyControl } from "../controls/types.js";
+import { cloudTrailTriggers } from "../controls/cloud-trail.js";
+import type { AnyControl, CloudTrailTrigger } from "../controls/types.js";
 import { detailTypes } from "../intake/schemas.js";
 import { normalizeRuleName } from "../lib/config-rules.js";
 
@@ -23,17 +24,20 @@ export interface EventRuleOptions {
 
 export function eventRules({ controls, remediatorRoleArn }: EventRuleOptions): EventRule[] {
   const rules: EventRule[] = [];
+  // A control may be triggered by several services (WAF's calls name the load balancer they
+  // protect), each delivered where that service's events reach EventBridge.
+  const trails = controls.flatMap((c) => cloudTrailTriggers(c.metadata));
   const regional = cloudTrailRule(
     "driftwarden-cloudtrail-regional",
     "watched-regions",
-    controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === "regional"),
+    trails.filter((trail) => trail.delivery === "regional"),
     remediatorRoleArn,
   );
   if (regional) rules.push(regional);
   const global = cloudTrailRule(
     "driftwarden-cloudtrail-us-east-1",
     "us-east-1",
-    controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === "us-east-1"),
+    trails.filter((trail) => trail.delivery === "us-east-1"),
     remediatorRoleArn,
   );
   if (global) rules.push(global);
@@ -106,13 +110,12 @@ export function ruleNameWildcards(managedRule: string): Array<{ wildcard: string
 function cloudTrailRule(
   name: string,
   placement: EventRule["placement"],
-  controls: readonly AnyControl[],
+  trails: readonly CloudTrailTrigger[],
   remediatorRoleArn: string,
 ): EventRule | undefined {
   // One branch per CloudTrail eventSource keeps each service's event names to that service.
   const bySource = new Map<string, { source: string; eventNames: Set<string>; dated: Set<string> }>();
-  for (const control of controls) {
-    const trail = control.metadata.triggers.cloudTrail;
+  for (const trail of trails) {
     const entry = bySource.get(trail.eventSource) ?? {
       source: trail.source,
       eventNames: new Set<string>(),

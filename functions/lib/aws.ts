@@ -4,6 +4,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
+import { WAFV2Client } from "@aws-sdk/client-wafv2";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Pluggable } from "@smithy/types";
 
@@ -16,7 +17,7 @@ import type { Pluggable } from "@smithy/types";
 // biome-ignore lint/suspicious/noExplicitAny: SDK plugins are generic over every client's input/output union
 type AnyPlugin = Pluggable<any, any>;
 
-export type ServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn";
+export type ServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "wafv2";
 
 export interface ClientPluginRegistration {
   /** Called for each new client with the service it talks to and its region. */
@@ -68,6 +69,8 @@ export const clients = {
   sns: (region: string) => build("sns", region, (c) => new SNSClient(c)),
   sts: (region: string) => build("sts", region, (c) => new STSClient(c)),
   sfn: (region: string) => build("sfn", region, (c) => new SFNClient(c)),
+  /** Web ACLs of CloudFront scope are managed through us-east-1; regional ones in their region. */
+  wafv2: (region: string) => build("wafv2", region, (c) => new WAFV2Client(c)),
   dynamo: (region: string) => {
     const key = `dynamo:${region}`;
     const cached = cache.get(key);

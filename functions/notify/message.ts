@@ -181,7 +181,7 @@ export function summarizeChange(change: Change): string {
   const on = target
     ? ` on ${resourceLabel(target)}`
     : typeof input.Id === "string"
-      ? ` on distribution ${cleanText(input.Id, { max: 40 })}`
+      ? ` on ${change.action.includes("VpcOrigin") ? "VPC origin" : "distribution"} ${cleanText(input.Id, { max: 40 })}`
       : "";
   return `${cleanText(change.action, { max: 60 })}${on}`;
 }
@@ -280,7 +280,7 @@ const toDo: Record<Outcome, (label: string, owner?: Owner) => string> = {
   "approval-expired": (label) =>
     `${label} still drifts: nobody decided in time. Fix it by hand, or wait for the next request.`,
   exempt: (label) => `nothing to do: ${label} is exempt.`,
-  reported: (label) => `review ${label}: report mode, driftwarden changed nothing.`,
+  reported: (label) => `review ${label}: driftwarden reported the drift and changed nothing.`,
   blocked: (label) => `fix ${label} by hand: driftwarden cannot fix it safely.`,
   suspended: (label, owner) =>
     owner
@@ -297,7 +297,8 @@ const outcomeSentence: Record<Outcome, string> = {
   rejected: "On-call rejected the fix. Nothing was changed; the drift remains.",
   "approval-expired": "Nobody decided within the approval timeout. Nothing was changed; the drift remains.",
   exempt: "The resource is exempt. Nothing was changed.",
-  reported: "The control is in report mode. Nothing was changed; this is the fix driftwarden would make.",
+  reported:
+    "Nothing was changed: the control is in report mode (below is the fix driftwarden would make), or it has no fix to make (the reason is above).",
   blocked: "This drift cannot be fixed safely. Nothing was changed; a person has to decide what to do.",
   suspended:
     "The resource keeps drifting back after fixes, so automatic fixing is suspended for it. Something is fighting the fix.",

@@ -223,6 +223,15 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
   const changes = control.plan(snapshot, settings);
   const risks = await control.assessRisk(snapshot, changes, ctx, settings);
   const planned = { ...checked, notes, changes, risks };
+  if (changes.length === 0) {
+    // Drift the control has no fix for (a setting the fix needs is not configured): its finding says
+    // why, and on-call is told; nothing is applied or asked.
+    return {
+      ...planned,
+      decision: "reported",
+      reason: `${control.metadata.id} has no fix to make: ${finding.message}`,
+    };
+  }
   if (mode === "report") {
     return {
       ...planned,

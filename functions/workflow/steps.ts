@@ -337,6 +337,8 @@ function notesOf(outcome: Outcome, state: WorkflowState): string[] {
     notes.unshift(`Suspended because: ${state.evaluation.reason}`);
   if (outcome === "exempt" && state.evaluation) notes.unshift(`Exempt: ${state.evaluation.reason}`);
   if (outcome === "blocked" && state.evaluation) notes.unshift(`Blocked because: ${state.evaluation.reason}`);
+  if (outcome === "reported" && state.evaluation)
+    notes.unshift(`Reported because: ${state.evaluation.reason}`);
   return notes;
 }
 
