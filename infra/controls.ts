@@ -1,4 +1,8 @@
+import { metadata as albDeletionProtection } from "../functions/controls/alb-deletion-protection/metadata.js";
+import { metadata as albDropInvalidHeaders } from "../functions/controls/alb-drop-invalid-headers/metadata.js";
 import { metadata as albHttpToHttpsRedirect } from "../functions/controls/alb-http-to-https-redirect/metadata.js";
+import { metadata as albTlsPolicy } from "../functions/controls/alb-tls-policy/metadata.js";
+import { metadata as albWafAttached } from "../functions/controls/alb-waf-attached/metadata.js";
 import { metadata as cloudfrontTlsToOrigin } from "../functions/controls/cloudfront-tls-to-origin/metadata.js";
 import type { AnyControl, ControlMetadata } from "../functions/controls/types.js";
 
@@ -7,7 +11,14 @@ import type { AnyControl, ControlMetadata } from "../functions/controls/types.js
  * control's fixer and snapshot code (and with it the AWS SDK); infra needs none
  * of that at deploy time. A test keeps this list equal to the registry's.
  */
-export const controlMetadata: readonly ControlMetadata[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+export const controlMetadata: readonly ControlMetadata[] = [
+  albHttpToHttpsRedirect,
+  albTlsPolicy,
+  albDropInvalidHeaders,
+  albDeletionProtection,
+  albWafAttached,
+  cloudfrontTlsToOrigin,
+];
 
 /**
  * `eventRules` reads nothing but `metadata`, so metadata-only controls are

@@ -1,5 +1,9 @@
 import type { z } from "zod";
+import * as albDeletionProtection from "./alb-deletion-protection/metadata.js";
+import * as albDropInvalidHeaders from "./alb-drop-invalid-headers/metadata.js";
 import * as albHttpToHttpsRedirect from "./alb-http-to-https-redirect/metadata.js";
+import * as albTlsPolicy from "./alb-tls-policy/metadata.js";
+import * as albWafAttached from "./alb-waf-attached/metadata.js";
 import * as cloudfrontTlsToOrigin from "./cloudfront-tls-to-origin/metadata.js";
 import type { ControlMetadata } from "./types.js";
 
@@ -15,7 +19,14 @@ export interface CatalogEntry {
   settings: z.ZodObject;
 }
 
-export const catalog: readonly CatalogEntry[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+export const catalog: readonly CatalogEntry[] = [
+  albHttpToHttpsRedirect,
+  albTlsPolicy,
+  albDropInvalidHeaders,
+  albDeletionProtection,
+  albWafAttached,
+  cloudfrontTlsToOrigin,
+];
 
 export const controlIds: readonly string[] = catalog.map((entry) => entry.metadata.id);
 

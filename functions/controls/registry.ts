@@ -1,10 +1,21 @@
 import { UnknownControlError } from "../lib/errors.js";
+import { albDeletionProtection } from "./alb-deletion-protection/index.js";
+import { albDropInvalidHeaders } from "./alb-drop-invalid-headers/index.js";
 import { albHttpToHttpsRedirect } from "./alb-http-to-https-redirect/index.js";
+import { albTlsPolicy } from "./alb-tls-policy/index.js";
+import { albWafAttached } from "./alb-waf-attached/index.js";
 import { cloudfrontTlsToOrigin } from "./cloudfront-tls-to-origin/index.js";
 import type { AnyControl } from "./types.js";
 
 /** Adding a control: its folder, plus one line here. */
-export const controls: readonly AnyControl[] = [albHttpToHttpsRedirect, cloudfrontTlsToOrigin];
+export const controls: readonly AnyControl[] = [
+  albHttpToHttpsRedirect,
+  albTlsPolicy,
+  albDropInvalidHeaders,
+  albDeletionProtection,
+  albWafAttached,
+  cloudfrontTlsToOrigin,
+];
 
 /** Undefined for an id this deployment does not know (a record written by a newer one). */
 export function findControl(id: string): AnyControl | undefined {
