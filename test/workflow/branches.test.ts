@@ -256,10 +256,16 @@ describe("remediation workflow branches", () => {
     // Act
     await driftShopThenThrottle(rt, 2);
 
-    // Assess: CloudTrail recorded the two refused attempts as well; the pipeline ignores them
+    // Assess: CloudTrail recorded the two refused attempts as well; the pipeline ignores them (the
+    // drift's own event is not-relevant to alb-tls-policy: the listener it names is not HTTPS)
     const { report, outcomes: seen } = await outcomes(rt);
     expect(seen).toEqual(["fixed"]);
-    expect(report.ignored.map((i) => i.reason)).toEqual(["failed-call", "failed-call", "own-change"]);
+    expect(report.ignored.map((i) => i.reason)).toEqual([
+      "not-relevant",
+      "failed-call",
+      "failed-call",
+      "own-change",
+    ]);
   });
 
   it("ends failed, audited and notified when AWS keeps refusing the fix", async () => {
