@@ -80,9 +80,7 @@ export const settings = z
      */
     webAclArns: z
       .record(
-        z.string().refine((region) => regions.has(region), {
-          error: (issue) => `"${String(issue.input)}" is not an AWS region (such as eu-west-1)`,
-        }),
+        z.string(),
         z
           .string()
           .regex(
@@ -92,6 +90,15 @@ export const settings = z
       )
       .superRefine((arns, ctx) => {
         for (const [region, arn] of Object.entries(arns)) {
+          // Checked here rather than on the key, where zod words every refusal "Invalid key in record".
+          if (!regions.has(region)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [region],
+              message: `"${region}" is not an AWS region (such as eu-west-1)`,
+            });
+            continue;
+          }
           const aclRegion = regionalWebAclArn.exec(arn)?.[1];
           if (aclRegion && aclRegion !== region) {
             ctx.addIssue({
