@@ -30,7 +30,17 @@ export const TARGET_GROUP = `${elb(REGION)}:targetgroup/shop-tg/11aa22bb33cc44dd
 export const CERTIFICATE = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/9f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
 export const SHOP_ACL = webAclArn("shop-rules", "a1b2c3d4-5678-90ab-cdef-111111111111");
 
-export const forward = [{ Type: "forward", TargetGroupArn: TARGET_GROUP }];
+/** A forward action as DescribeListeners prints it (ForwardConfig filled in by AWS). */
+export const forward = [
+  {
+    Type: "forward",
+    TargetGroupArn: TARGET_GROUP,
+    ForwardConfig: {
+      TargetGroups: [{ TargetGroupArn: TARGET_GROUP, Weight: 1 }],
+      TargetGroupStickinessConfig: { Enabled: false },
+    },
+  },
+];
 
 export function loadBalancer(arn: string, type = "application") {
   const name = arn.split("/")[2] ?? "lb";
