@@ -1,7 +1,7 @@
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { ControlContext } from "../types.js";
 import { regionOf } from "./arns.js";
-import { loadBalancerOf, loadBalancersIn, mergedTags } from "./read.js";
+import { isGone, loadBalancerOf, loadBalancersIn, mergedTags } from "./read.js";
 
 /** What every load balancer control knows of the load balancer it judges: plain JSON. */
 export interface LoadBalancerFacts {
@@ -31,6 +31,14 @@ export async function readLoadBalancer(
   const client = ctx.clients.elbv2(region);
   const found = await loadBalancerOf(client, arn);
   if (!found?.LoadBalancerArn) return null;
+  let tags: Record<string, string>;
+  try {
+    tags = await mergedTags(client, [found.LoadBalancerArn, ...overlay]);
+  } catch (error) {
+    // Deleted between the two reads.
+    if (isGone(error)) return null;
+    throw error;
+  }
   return {
     region,
     client,
@@ -39,7 +47,7 @@ export async function readLoadBalancer(
       LoadBalancerName: found.LoadBalancerName ?? found.LoadBalancerArn,
       Type: found.Type ?? "",
     },
-    tags: await mergedTags(client, [found.LoadBalancerArn, ...overlay]),
+    tags,
   };
 }
 
