@@ -1,4 +1,8 @@
+import { metadata as albDeletionProtection } from "../functions/controls/alb-deletion-protection/metadata.js";
+import { metadata as albDropInvalidHeaders } from "../functions/controls/alb-drop-invalid-headers/metadata.js";
 import { metadata as albHttpToHttpsRedirect } from "../functions/controls/alb-http-to-https-redirect/metadata.js";
+import { metadata as albTlsPolicy } from "../functions/controls/alb-tls-policy/metadata.js";
+import { metadata as albWafAttached } from "../functions/controls/alb-waf-attached/metadata.js";
 import { metadata as cloudfrontMinViewerTls } from "../functions/controls/cloudfront-min-viewer-tls/metadata.js";
 import { metadata as cloudfrontSecurityHeaders } from "../functions/controls/cloudfront-security-headers/metadata.js";
 import { metadata as cloudfrontTlsToOrigin } from "../functions/controls/cloudfront-tls-to-origin/metadata.js";
@@ -13,6 +17,10 @@ import type { AnyControl, ControlMetadata } from "../functions/controls/types.js
  */
 export const controlMetadata: readonly ControlMetadata[] = [
   albHttpToHttpsRedirect,
+  albTlsPolicy,
+  albDropInvalidHeaders,
+  albDeletionProtection,
+  albWafAttached,
   cloudfrontTlsToOrigin,
   cloudfrontViewerHttps,
   cloudfrontMinViewerTls,

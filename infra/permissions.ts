@@ -74,6 +74,15 @@ const loadBalancing =
   (resourceType: string): Scope =>
   ({ partition, account, regions }) =>
     regions.map((region) => `arn:${partition}:elasticloadbalancing:${region}:${account}:${resourceType}`);
+const applicationLoadBalancers = loadBalancing("loadbalancer/app/*");
+/** Regional web ACLs of the watched regions: a load balancer can only take one of its own region. */
+const regionalWebAcls: Scope = ({ partition, account, regions }) =>
+  regions.map((region) => `arn:${partition}:wafv2:${region}:${account}:regional/webacl/*/*`);
+/** WAF authorizes an association on both ends: the web ACL and the load balancer. */
+const webAclsAndLoadBalancers: Scope = (arns) => [
+  ...regionalWebAcls(arns),
+  ...applicationLoadBalancers(arns),
+];
 const distributions: Scope = ({ partition, account }) => [
   `arn:${partition}:cloudfront::${account}:distribution/*`,
 ];
@@ -95,6 +104,15 @@ export const actionScopes: Readonly<Record<string, Scope>> = {
   // Application load balancers only: the control never touches network or gateway load balancers.
   "elasticloadbalancing:ModifyListener": loadBalancing("listener/app/*"),
   "elasticloadbalancing:ModifyRule": loadBalancing("listener-rule/app/*"),
+  "elasticloadbalancing:DescribeLoadBalancerAttributes": unscoped,
+  "elasticloadbalancing:DescribeSSLPolicies": unscoped,
+  // One attribute key at a time, application load balancers only.
+  "elasticloadbalancing:ModifyLoadBalancerAttributes": applicationLoadBalancers,
+  // ELBv2's own half of WAF's calls on a load balancer (permission-only actions).
+  "elasticloadbalancing:GetLoadBalancerWebACL": applicationLoadBalancers,
+  "elasticloadbalancing:CreateWebACLAssociation": applicationLoadBalancers,
+  "wafv2:GetWebACLForResource": webAclsAndLoadBalancers,
+  "wafv2:AssociateWebACL": webAclsAndLoadBalancers,
   "cloudfront:GetDistribution": distributions,
   "cloudfront:GetDistributionConfig": distributions,
   "cloudfront:UpdateDistribution": distributions,

@@ -1,5 +1,9 @@
 import type { z } from "zod";
+import * as albDeletionProtection from "./alb-deletion-protection/metadata.js";
+import * as albDropInvalidHeaders from "./alb-drop-invalid-headers/metadata.js";
 import * as albHttpToHttpsRedirect from "./alb-http-to-https-redirect/metadata.js";
+import * as albTlsPolicy from "./alb-tls-policy/metadata.js";
+import * as albWafAttached from "./alb-waf-attached/metadata.js";
 import * as cloudfrontMinViewerTls from "./cloudfront-min-viewer-tls/metadata.js";
 import * as cloudfrontSecurityHeaders from "./cloudfront-security-headers/metadata.js";
 import * as cloudfrontTlsToOrigin from "./cloudfront-tls-to-origin/metadata.js";
@@ -21,6 +25,10 @@ export interface CatalogEntry {
 
 export const catalog: readonly CatalogEntry[] = [
   albHttpToHttpsRedirect,
+  albTlsPolicy,
+  albDropInvalidHeaders,
+  albDeletionProtection,
+  albWafAttached,
   cloudfrontTlsToOrigin,
   cloudfrontViewerHttps,
   cloudfrontMinViewerTls,

@@ -1,6 +1,10 @@
 import { controlMode, type DriftwardenConfig } from "../lib/config.js";
 import { UnknownControlError } from "../lib/errors.js";
+import { albDeletionProtection } from "./alb-deletion-protection/index.js";
+import { albDropInvalidHeaders } from "./alb-drop-invalid-headers/index.js";
 import { albHttpToHttpsRedirect } from "./alb-http-to-https-redirect/index.js";
+import { albTlsPolicy } from "./alb-tls-policy/index.js";
+import { albWafAttached } from "./alb-waf-attached/index.js";
 import { cloudfrontMinViewerTls } from "./cloudfront-min-viewer-tls/index.js";
 import { cloudfrontSecurityHeaders } from "./cloudfront-security-headers/index.js";
 import { cloudfrontTlsToOrigin } from "./cloudfront-tls-to-origin/index.js";
@@ -11,6 +15,10 @@ import type { AnyControl } from "./types.js";
 /** Adding a control: its folder, plus one line here. */
 export const controls: readonly AnyControl[] = [
   albHttpToHttpsRedirect,
+  albTlsPolicy,
+  albDropInvalidHeaders,
+  albDeletionProtection,
+  albWafAttached,
   cloudfrontTlsToOrigin,
   cloudfrontViewerHttps,
   cloudfrontMinViewerTls,

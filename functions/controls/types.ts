@@ -15,6 +15,23 @@ export interface Finding {
   message: string;
 }
 
+/** The CloudTrail calls of one service that trigger a control. */
+export interface CloudTrailTrigger {
+  /** EventBridge `source`, e.g. "aws.elasticloadbalancing". */
+  source: string;
+  /** CloudTrail `eventSource`, e.g. "elasticloadbalancing.amazonaws.com". */
+  eventSource: string;
+  eventNames: string[];
+  /**
+   * The service records calls made through a dated API version with that version appended
+   * to eventName (CloudFront: UpdateDistribution2019_03_26, as in the CloudFront guide's
+   * sample record UpdateDistribution2014_01_31): such names trigger like the plain ones.
+   */
+  datedEventNames?: boolean;
+  /** Where the service's CloudTrail events reach EventBridge: every watched region, or only us-east-1. */
+  delivery: "regional" | "us-east-1";
+}
+
 export interface ControlMetadata {
   id: string;
   title: string;
@@ -25,21 +42,13 @@ export interface ControlMetadata {
   resourceType: string;
   service: "elbv2" | "cloudfront";
   triggers: {
-    cloudTrail: {
-      /** EventBridge `source`, e.g. "aws.elasticloadbalancing". */
-      source: string;
-      /** CloudTrail `eventSource`, e.g. "elasticloadbalancing.amazonaws.com". */
-      eventSource: string;
-      eventNames: string[];
-      /**
-       * The service records calls made through a dated API version with that version appended
-       * to eventName (CloudFront: UpdateDistribution2019_03_26, as in the CloudFront guide's
-       * sample record UpdateDistribution2014_01_31): such names trigger like the plain ones.
-       */
-      datedEventNames?: boolean;
-      /** Where the service's CloudTrail events reach EventBridge: every watched region, or only us-east-1. */
-      delivery: "regional" | "us-east-1";
-    };
+    cloudTrail: CloudTrailTrigger;
+    /**
+     * CloudTrail events of other services that change this control's resource
+     * (WAF's AssociateWebACL names the load balancer it protects): each gets its
+     * own branch in the event rules.
+     */
+    otherCloudTrail?: CloudTrailTrigger[];
     config: {
       /** Config resource types whose item changes trigger the control. */
       resourceTypes: string[];

@@ -1,4 +1,5 @@
-import type { AnyControl } from "../controls/types.js";
+import { cloudTrailTriggers } from "../controls/cloud-trail.js";
+import type { AnyControl, CloudTrailTrigger } from "../controls/types.js";
 import { detailTypes } from "../intake/schemas.js";
 import { normalizeRuleName } from "../lib/config-rules.js";
 
@@ -36,15 +37,20 @@ const deliveries = [
 
 export function eventRules({ controls, remediatorRoleArn }: EventRuleOptions): EventRule[] {
   const rules: EventRule[] = [];
+  // A control may be triggered by several services (WAF's calls name the load balancer they
+  // protect), each delivered where that service's events reach EventBridge.
+  const trails = controls.flatMap((c) => cloudTrailTriggers(c.metadata));
+  for (const { delivery, placement, suffix } of deliveries) {
+    const delivered = trails.filter((trail) => trail.delivery === delivery);
+    const rule = cloudTrailRule(`driftwarden-cloudtrail-${suffix}`, placement, delivered, remediatorRoleArn);
+    if (rule) rules.push(rule);
+  }
+  // Config records a resource where the resource's own service delivers its events.
   const placed = deliveries.map(({ delivery, placement, suffix }) => ({
     placement,
     suffix,
     controls: controls.filter((c) => c.metadata.triggers.cloudTrail.delivery === delivery),
   }));
-  for (const { placement, suffix, controls: delivered } of placed) {
-    const rule = cloudTrailRule(`driftwarden-cloudtrail-${suffix}`, placement, delivered, remediatorRoleArn);
-    if (rule) rules.push(rule);
-  }
   for (const { placement, suffix, controls: delivered } of placed) {
     const rule = configItemRule(`driftwarden-config-items-${suffix}`, placement, delivered);
     if (rule) rules.push(rule);
@@ -132,13 +138,12 @@ export function ruleNameWildcards(managedRule: string): Array<{ wildcard: string
 function cloudTrailRule(
   name: string,
   placement: EventRule["placement"],
-  controls: readonly AnyControl[],
+  trails: readonly CloudTrailTrigger[],
   remediatorRoleArn: string,
 ): EventRule | undefined {
   // One branch per CloudTrail eventSource keeps each service's event names to that service.
   const bySource = new Map<string, { source: string; eventNames: Set<string>; dated: Set<string> }>();
-  for (const control of controls) {
-    const trail = control.metadata.triggers.cloudTrail;
+  for (const trail of trails) {
     const entry = bySource.get(trail.eventSource) ?? {
       source: trail.source,
       eventNames: new Set<string>(),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { Actor, AnyControl, Trigger } from "../controls/types.js";
+import { cloudTrailTriggers } from "../controls/cloud-trail.js";
+import type { Actor, AnyControl, CloudTrailTrigger, Trigger } from "../controls/types.js";
 import { ruleNameMatches } from "../lib/config-rules.js";
 import {
   type CloudTrailDetail,
@@ -74,15 +75,18 @@ function classifyCloudTrail(
   const exclusion = cloudTrailExclusion(detail, remediatorRoleArn);
   if (exclusion) return ignored(event, exclusion.reason, exclusion.detail);
 
-  const matching = controls.filter((control) => {
-    const trail = control.metadata.triggers.cloudTrail;
-    return (
-      trail.source === event.source &&
-      trail.eventSource === detail.eventSource &&
-      trail.eventNames.includes(triggerEventName(detail.eventName, trail))
+  // A control may listen to several services; the trigger that matched says how to read the name.
+  const matched = controls.flatMap((control) => {
+    const trail = cloudTrailTriggers(control.metadata).find(
+      (candidate) =>
+        candidate.source === event.source &&
+        candidate.eventSource === detail.eventSource &&
+        candidate.eventNames.includes(triggerEventName(detail.eventName, candidate)),
     );
+    return trail ? [{ control, trail }] : [];
   });
-  const first = matching[0];
+  const matching = matched.map((m) => m.control);
+  const first = matched[0];
   if (!first) {
     return ignored(event, "not-relevant", `${detail.eventSource} ${detail.eventName} concerns no control`);
   }
@@ -91,7 +95,7 @@ function classifyCloudTrail(
     trigger: {
       kind: "cloudtrail",
       // Controls resolve targets by the plain operation name, whatever API version was called.
-      eventName: triggerEventName(detail.eventName, first.metadata.triggers.cloudTrail),
+      eventName: triggerEventName(detail.eventName, first.trail),
       eventSource: detail.eventSource,
       region: detail.awsRegion,
       account: detail.recipientAccountId ?? event.account,
@@ -203,7 +207,7 @@ const datedSuffix = /\d{4}_\d{2}_\d{2}$/;
  */
 export function triggerEventName(
   eventName: string,
-  trail: Pick<AnyControl["metadata"]["triggers"]["cloudTrail"], "datedEventNames">,
+  trail: Pick<CloudTrailTrigger, "datedEventNames">,
 ): string {
   return trail.datedEventNames ? eventName.replace(datedSuffix, "") : eventName;
 }

@@ -109,6 +109,8 @@ export function resourceLabel(arn: string): string {
   if (listener) return cleanText(`listener ${listener[1]}/${listener[2]}`, { max: 80 });
   const rule = /:listener-rule\/(?:app|net|gwy)\/([^/]+)\/[^/]+\/[^/]+\/([^/]+)$/.exec(arn);
   if (rule) return cleanText(`rule ${rule[1]}/${rule[2]}`, { max: 80 });
+  const loadBalancer = /:loadbalancer\/(?:app|net|gwy)\/([^/]+)\/[^/]+$/.exec(arn);
+  if (loadBalancer) return cleanText(`load balancer ${loadBalancer[1]}`, { max: 80 });
   const distribution = /:distribution\/([A-Z0-9]+)$/.exec(arn);
   if (distribution) return `distribution ${distribution[1]}`;
   return cleanText(arn.split(":").slice(5).join(":") || arn, { max: 80 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cloudTrailTriggers } from "../../functions/controls/cloud-trail.js";
 import { controls } from "../../functions/controls/registry.js";
 import { root } from "../cli/run.js";
 
@@ -57,9 +58,16 @@ describe.each(controls.map((control) => [control.metadata.id, control.metadata] 
       expect(page.startsWith(`# ${id}: ${metadata.title}\n`)).toBe(true);
     });
 
-    it("names every event that triggers it", () => {
+    it("names every event that triggers it, of every service, and the Config rules and types it listens to", () => {
+      // Prepare
+      const triggers = [
+        ...cloudTrailTriggers(metadata).flatMap((trail) => trail.eventNames),
+        ...metadata.triggers.config.resourceTypes,
+        ...metadata.triggers.config.managedRules,
+      ];
+
       // Act
-      const missing = metadata.triggers.cloudTrail.eventNames.filter((name) => !page.includes(name));
+      const missing = triggers.filter((name) => !page.includes(name));
 
       // Assess
       expect(missing).toEqual([]);

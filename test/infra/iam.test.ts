@@ -25,6 +25,10 @@ const vpcOrigin = `arn:aws:cloudfront::${account}:vpcorigin/vo_BQwjxxQxjCaBcQLzJ
 const responseHeadersPolicy = `arn:aws:cloudfront::${account}:response-headers-policy/67f7725c-6f97-4210-82d7-5512b31e9d03`;
 const unwatchedListener = `arn:aws:elasticloadbalancing:ap-south-1:${account}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2`;
 const networkListener = `arn:aws:elasticloadbalancing:us-west-2:${account}:listener/net/nlb/50dc6c495c0c9188/f2f7dc8efc522ab2`;
+const networkLoadBalancer = `arn:aws:elasticloadbalancing:us-west-2:${account}:loadbalancer/net/nlb/50dc6c495c0c9188`;
+const unwatchedLoadBalancer = `arn:aws:elasticloadbalancing:ap-south-1:${account}:loadbalancer/app/web/50dc6c495c0c9188`;
+const webAcl = `arn:aws:wafv2:us-west-2:${account}:regional/webacl/baseline/a1b2c3d4-5678-90ab-cdef-111111111111`;
+const globalWebAcl = `arn:aws:wafv2:us-east-1:${account}:global/webacl/edge/a1b2c3d4-5678-90ab-cdef-222222222222`;
 
 async function decide(statements: Statement[], action: string, resource: string, principal = remediatorArn) {
   return decideWith(statements, action, resource, {}, principal);
@@ -68,7 +72,11 @@ describe("IAM", () => {
     ["cloudfront:GetDistributionConfig", distribution],
     ["cloudfront:GetVpcOrigin", vpcOrigin],
     ["cloudfront:UpdateVpcOrigin", vpcOrigin],
-  ])("the remediator may %s", async (action, resource) => {
+    ["elasticloadbalancing:ModifyLoadBalancerAttributes", loadBalancer],
+    ["wafv2:AssociateWebACL", webAcl],
+    ["wafv2:AssociateWebACL", loadBalancer],
+    ["elasticloadbalancing:CreateWebACLAssociation", loadBalancer],
+  ])("the remediator may %s on %s", async (action, resource) => {
     // Prepare: the remediator's statements
 
     // Act
@@ -83,6 +91,14 @@ describe("IAM", () => {
     ["elasticloadbalancing:DeleteListener", listener],
     ["elasticloadbalancing:ModifyListener", unwatchedListener],
     ["elasticloadbalancing:ModifyListener", networkListener],
+    ["elasticloadbalancing:ModifyLoadBalancerAttributes", networkLoadBalancer],
+    ["elasticloadbalancing:ModifyLoadBalancerAttributes", unwatchedLoadBalancer],
+    ["wafv2:AssociateWebACL", globalWebAcl],
+    ["wafv2:AssociateWebACL", unwatchedLoadBalancer],
+    ["wafv2:DisassociateWebACL", loadBalancer],
+    ["wafv2:DeleteWebACL", webAcl],
+    ["elasticloadbalancing:DeleteWebACLAssociation", loadBalancer],
+    ["elasticloadbalancing:SetWebAcl", "*"],
     ["cloudfront:DeleteDistribution", distribution],
     ["cloudfront:CreateInvalidation", distribution],
     ["cloudfront:DeleteVpcOrigin", vpcOrigin],
@@ -113,7 +129,14 @@ describe("IAM", () => {
     ["cloudfront:GetVpcOrigin", vpcOrigin, "Allowed"],
     ["cloudfront:GetResponseHeadersPolicy", responseHeadersPolicy, "Allowed"],
     ["cloudfront:UpdateVpcOrigin", vpcOrigin, "ImplicitlyDenied"],
-  ])("detectors: %s -> %s", async (action, resource, expected) => {
+    ["elasticloadbalancing:DescribeLoadBalancerAttributes", "*", "Allowed"],
+    ["elasticloadbalancing:DescribeSSLPolicies", "*", "Allowed"],
+    ["wafv2:GetWebACLForResource", loadBalancer, "Allowed"],
+    ["wafv2:GetWebACLForResource", webAcl, "Allowed"],
+    ["elasticloadbalancing:GetLoadBalancerWebACL", loadBalancer, "Allowed"],
+    ["elasticloadbalancing:ModifyLoadBalancerAttributes", loadBalancer, "ImplicitlyDenied"],
+    ["wafv2:AssociateWebACL", webAcl, "ImplicitlyDenied"],
+  ])("detectors: %s on %s -> %s", async (action, resource, expected) => {
     // Prepare: the detectors' read statements
 
     // Act

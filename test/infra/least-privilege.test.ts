@@ -171,6 +171,31 @@ function dynamoRequest(call: Call): IamRequest | undefined {
   };
 }
 
+/**
+ * Every authorization AWS checks for the call: usually one; WAF's calls on a
+ * load balancer also check the load balancer's own permission-only action
+ * (GetLoadBalancerWebACL, CreateWebACLAssociation).
+ */
+function iamRequests(call: Call): IamRequest[] {
+  if (call.service === "wafv2") {
+    const resourceArn = String(call.input.ResourceArn ?? "*");
+    const webAcl = typeof call.input.WebACLArn === "string" ? [call.input.WebACLArn] : [];
+    const own = [{ action: `wafv2:${call.action}`, resource: resourceArn, context: {} }];
+    for (const arn of webAcl) own.push({ action: `wafv2:${call.action}`, resource: arn, context: {} });
+    const loadBalancer = resourceArn.includes(":elasticloadbalancing:")
+      ? {
+          GetWebACLForResource: "GetLoadBalancerWebACL",
+          AssociateWebACL: "CreateWebACLAssociation",
+        }[call.action]
+      : undefined;
+    if (loadBalancer)
+      own.push({ action: `elasticloadbalancing:${loadBalancer}`, resource: resourceArn, context: {} });
+    return own;
+  }
+  const single = iamRequest(call);
+  return single ? [single] : [];
+}
+
 function iamRequest(call: Call): IamRequest | undefined {
   const input = call.input;
   switch (call.service) {
@@ -315,6 +340,8 @@ beforeAll(async () => {
     await runScenario("cloudfront-origin-back-to-https");
     // A VPC origin put back on HTTP: read and, once approved, fixed under its own ETag.
     await runScenario("cf-vpc-origin-set-to-http-approved");
+    // A new load balancer gets the baseline: its attributes set, and (approved) the region's web ACL.
+    await runScenario("alb-new-load-balancer-gets-the-baseline");
     await runScenario("alb-exemption-tag-on-load-balancer");
     await runScenario("alb-flapping-suspended");
     await runScenario("alb-sweep-finds-unreported-drift");
@@ -410,13 +437,13 @@ describe("least privilege, from the calls the functions make", () => {
       // Act
       const refused: string[] = [];
       for (const call of made) {
-        const request = iamRequest(call);
-        if (!request) continue;
-        const result = await decision(fn, request, statements);
-        if (result !== "Allowed")
-          refused.push(
-            `${request.action} on ${request.resource} ${JSON.stringify(request.context)}: ${result}`,
-          );
+        for (const request of iamRequests(call)) {
+          const result = await decision(fn, request, statements);
+          if (result !== "Allowed")
+            refused.push(
+              `${request.action} on ${request.resource} ${JSON.stringify(request.context)}: ${result}`,
+            );
+        }
       }
 
       // Assess
@@ -443,9 +470,8 @@ describe("least privilege, from the calls the functions make", () => {
             )
             .filter((s) => s.actions.length > 0);
           let needed = false;
-          for (const call of made) {
-            const request = iamRequest(call);
-            if (request?.action !== action) continue;
+          for (const request of made.flatMap(iamRequests)) {
+            if (request.action !== action) continue;
             if ((await decision(fn, request, without)) !== "Allowed") {
               needed = true;
               break;

@@ -4,6 +4,7 @@ import { metadata as cloudfrontMetadata } from "../../functions/controls/cloudfr
 import {
   buildNotification,
   type NotificationFacts,
+  resourceLabel,
   sanitizeSubject,
 } from "../../functions/notify/message.js";
 import { outcomes } from "../../functions/workflow/types.js";
@@ -61,6 +62,20 @@ describe("notifications", () => {
     ["empty", "\n\n", "driftwarden notification"],
   ])("sanitizes %s", (_label, input, expected) => {
     expect(sanitizeSubject(input)).toBe(expected);
+  });
+
+  it.each([
+    [
+      "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/0f9e8d7c6b5a4930/8c7b6a5948372615",
+      "listener shop/8c7b6a5948372615",
+    ],
+    [
+      "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/0f9e8d7c6b5a4930",
+      "load balancer shop",
+    ],
+    ["arn:aws:cloudfront::111122223333:distribution/E1QSDF4EXAMPLE", "distribution E1QSDF4EXAMPLE"],
+  ])("names %s as %s in subjects and first lines", (arn, label) => {
+    expect(resourceLabel(arn)).toBe(label);
   });
 
   it("says what drifted, who changed it, when, the exact change, the outcome and the audit id", () => {

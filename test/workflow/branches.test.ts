@@ -127,7 +127,14 @@ describe("remediation workflow branches", () => {
     // Assess: intake re-read the listener and found it compliant, with no workflow open for it
     const { report, outcomes: seen } = await outcomes(rt);
     expect(seen).toEqual([]);
-    expect(report.ignored).toMatchObject([{ reason: "compliant" }]);
+    // The TLS policy control, triggered by the same call, has no HTTPS listener to judge here.
+    expect(report.ignored).toMatchObject([
+      { reason: "compliant", detail: expect.stringMatching(/redirects to HTTPS/) },
+      {
+        reason: "not-relevant",
+        detail: expect.stringMatching(/only HTTPS listeners have a TLS security policy/),
+      },
+    ]);
     expect(report.calls).toEqual([]);
     expect(report.notifications).toEqual([]);
     expect(report.audit).toEqual([]);
@@ -273,10 +280,16 @@ describe("remediation workflow branches", () => {
     // Act
     await driftShopThenThrottle(rt, 2);
 
-    // Assess: CloudTrail recorded the two refused attempts as well; the pipeline ignores them
+    // Assess: CloudTrail recorded the two refused attempts as well; the pipeline ignores them (the
+    // drift's own event is not-relevant to alb-tls-policy: the listener it names is not HTTPS)
     const { report, outcomes: seen } = await outcomes(rt);
     expect(seen).toEqual(["fixed"]);
-    expect(report.ignored.map((i) => i.reason)).toEqual(["failed-call", "failed-call", "own-change"]);
+    expect(report.ignored.map((i) => i.reason)).toEqual([
+      "not-relevant",
+      "failed-call",
+      "failed-call",
+      "own-change",
+    ]);
   });
 
   it("ends failed, audited and notified when AWS keeps refusing the fix", async () => {

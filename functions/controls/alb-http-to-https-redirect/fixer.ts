@@ -1,8 +1,8 @@
 import { ModifyListenerCommand, ModifyRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { MalformedInputError } from "../../lib/errors.js";
+import { listenerOfRule } from "../elbv2/arns.js";
+import { elbv2For } from "../elbv2/read.js";
 import type { Change, ControlContext } from "../types.js";
-import { listenerOfRule } from "./arns.js";
-import { elbv2For } from "./snapshot.js";
 
 /**
  * Makes one planned call. No read-modify-write: ModifyListener and ModifyRule

@@ -5,12 +5,11 @@ import {
   DescribeRulesCommand,
   DescribeTagsCommand,
   type ElasticLoadBalancingV2Client,
-  type Listener,
   type RuleCondition,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { errorName } from "../../lib/errors.js";
+import { regionOf } from "../elbv2/arns.js";
+import { allPages, isGone, listenersOf, plain } from "../elbv2/read.js";
 import type { ControlContext } from "../types.js";
-import { regionOf } from "./arns.js";
 
 /**
  * What the control knows about one listener. Plain JSON on purpose: it travels
@@ -40,53 +39,6 @@ export interface Snapshot {
   rules: { RuleArn: string; Priority: string; Conditions: RuleCondition[]; Actions: Action[] }[];
   /** Load balancer tags overlaid with the listener's own tags. */
   tags: Record<string, string>;
-}
-
-const GONE = new Set(["ListenerNotFoundException", "LoadBalancerNotFoundException"]);
-
-/** The resource vanished between the event and this read: a normal race, not a failure. */
-function isGone(error: unknown): boolean {
-  return GONE.has(errorName(error) ?? "");
-}
-
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value ?? null)) as T;
-}
-
-/** Follows Marker/NextMarker until the last page; every ELBv2 Describe* list pages this way. */
-export async function allPages<T>(
-  page: (marker: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
-): Promise<T[]> {
-  const items: T[] = [];
-  let marker: string | undefined;
-  do {
-    const result = await page(marker);
-    items.push(...(result.items ?? []));
-    marker = result.next;
-  } while (marker);
-  return items;
-}
-
-export function elbv2For(ctx: ControlContext, arn: string): ElasticLoadBalancingV2Client {
-  return ctx.clients.elbv2(regionOf(arn) ?? ctx.region);
-}
-
-/** Every listener of a load balancer; null when the load balancer no longer exists. */
-export async function listenersOf(
-  client: ElasticLoadBalancingV2Client,
-  loadBalancerArn: string,
-): Promise<Listener[] | null> {
-  try {
-    return await allPages(async (Marker) => {
-      const out = await client.send(
-        new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker }),
-      );
-      return { items: out.Listeners, next: out.NextMarker };
-    });
-  } catch (error) {
-    if (isGone(error)) return null;
-    throw error;
-  }
 }
 
 /** HTTP listeners of a load balancer (the ones in scope when it is an application LB); [] when it is gone. */

@@ -1,8 +1,15 @@
 import { ruleNameMatches } from "../../lib/config-rules.js";
+import {
+  isApplicationArn,
+  isListenerArn,
+  isLoadBalancerArn,
+  listenerOfRule,
+  regionOf,
+} from "../elbv2/arns.js";
+import { elbv2For } from "../elbv2/read.js";
 import type { ControlContext, Trigger } from "../types.js";
-import { isApplicationArn, isListenerArn, isLoadBalancerArn, listenerOfRule, regionOf } from "./arns.js";
 import { metadata } from "./metadata.js";
-import { elbv2For, httpListenerArnsOf } from "./snapshot.js";
+import { httpListenerArnsOf } from "./snapshot.js";
 
 const LISTENER_TYPE = metadata.resourceType;
 const LOAD_BALANCER_TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer";
