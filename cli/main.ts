@@ -87,6 +87,8 @@ const { registerAuditCommands } = await import("./audit.js");
 registerAuditCommands(program, print);
 const { registerConfigCommands } = await import("./config.js");
 registerConfigCommands(program, print);
+const { registerScanCommand } = await import("./scan.js");
+registerScanCommand(program, print);
 
 try {
   await program.parseAsync(process.argv);
