@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
@@ -7,8 +5,9 @@ import { createTlsProbe } from "../functions/controls/cloudfront-tls-to-origin/p
 import { activeControls, controlById } from "../functions/controls/registry.js";
 import type { AnyControl, ControlContext, OriginProbe } from "../functions/controls/types.js";
 import { clients } from "../functions/lib/aws.js";
-import { controlMode, type DriftwardenConfig, parseConfig, regionSchema } from "../functions/lib/config.js";
+import { controlMode, type DriftwardenConfig, regionSchema } from "../functions/lib/config.js";
 import { ConfigurationError, errorMessage } from "../functions/lib/errors.js";
+import { DEFAULT_CONFIG, readDeploymentConfig } from "./deployment-config.js";
 import { keyedLimiter } from "./limiter.js";
 import { checkResource, type ScanResult } from "./scan-check.js";
 import { formatJson, formatTable, type ScanReport } from "./scan-format.js";
@@ -39,34 +38,13 @@ interface Target {
   close: () => void;
 }
 
-const DEFAULT_CONFIG = "driftwarden.config.json";
 /** Calls in flight per service and region: a few, so a scan never starves the account's other tools. */
 const perService: Record<string, number> = { elbv2: 4, cloudfront: 2 };
-
-async function readConfig(file: string | undefined): Promise<DriftwardenConfig> {
-  const path = file ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-  if (!path) return parseConfig({});
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new ConfigurationError(
-      `--config ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
-    );
-  }
-  try {
-    return parseConfig(JSON.parse(text));
-  } catch (error) {
-    throw new ConfigurationError(
-      `${path}: ${errorMessage(error)} (check it with driftwarden config validate)`,
-    );
-  }
-}
 
 async function awsTarget(options: ScanOptions, region: string): Promise<Target> {
   // The SDK's default provider chain reads AWS_PROFILE when the clients are created.
   if (options.profile) process.env.AWS_PROFILE = options.profile;
-  const config = await readConfig(options.config);
+  const config = await readDeploymentConfig(options.config);
   const identity = await clients.sts(region).send(new GetCallerIdentityCommand({}));
   return {
     account: identity.Account ?? "",
@@ -146,7 +124,7 @@ export async function scanAccount(options: ScanOptions): Promise<ScanReport> {
     throw new ConfigurationError(`--format must be table or json, not "${format}"`);
   }
   // Region and control names are checked before any credential is looked for.
-  const preliminary = options.sandbox ? undefined : await readConfig(options.config);
+  const preliminary = options.sandbox ? undefined : await readDeploymentConfig(options.config);
   if (preliminary) {
     selectControls(preliminary, options.controls);
     selectRegions(preliminary, options.regions);
