@@ -1,11 +1,14 @@
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { scanAccount } from "../../cli/scan.js";
 import { useClientPlugin } from "../../functions/lib/aws.js";
-import { bareEnvironment, lines, runCli } from "./run.js";
+import { bareEnvironment, bin, lines, root, runCli } from "./run.js";
 
 /**
  * `driftwarden scan` over sandbox accounts: a drifted and a clean one, each
@@ -237,4 +240,70 @@ describe("driftwarden scan on a sandbox account", () => {
     },
     60_000,
   );
+});
+
+describe("driftwarden scan: whose credentials, and what the terminal shows", () => {
+  it("--profile signs with that profile of the shared config files", async () => {
+    // Prepare: a stand-in AWS endpoint that refuses every key, as AWS refuses an unknown one.
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization ?? ""));
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(403, { "content-type": "text/xml" });
+        res.end(
+          '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const credentials = join(tmpdir(), `driftwarden-scan-credentials-${process.pid}`);
+    writeFileSync(
+      credentials,
+      "[default]\naws_access_key_id = AKIADEFAULT000000000\naws_secret_access_key = d\n[ops]\naws_access_key_id = AKIAOPSPROFILE000000\naws_secret_access_key = o\n",
+    );
+
+    // Act
+    const run = await runCli(["scan", "--profile", "ops", "--regions", "eu-west-1"], {
+      env: {
+        ...noCredentials,
+        AWS_SHARED_CREDENTIALS_FILE: credentials,
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      },
+    });
+    server.close();
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain(
+      "driftwarden scan: AWS did not accept your credentials (InvalidClientTokenId",
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((header) => header.includes("Credential=AKIAOPSPROFILE000000/"))).toBe(true);
+  }, 60_000);
+
+  it("draws a progress bar on stderr when stderr is a terminal, and leaves stdout to the table", async () => {
+    // Prepare: `script` gives the command a terminal; stdout goes to a file, stderr stays on the terminal.
+    const out = join(tmpdir(), `driftwarden-scan-stdout-${process.pid}`);
+    const command = `'${process.execPath}' '${bin}' scan --sandbox '${drifted}' > '${out}'`;
+
+    // Act
+    const terminal = await new Promise<string>((resolve, reject) => {
+      const child = spawn("script", ["-qfec", command, "/dev/null"], {
+        cwd: root,
+        env: { ...noCredentials, TERM: "xterm-256color" },
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => {
+        output += chunk;
+      });
+      child.on("error", reject);
+      child.on("close", () => resolve(output));
+    });
+
+    // Assess
+    expect(terminal).toMatch(/scanning .* \d+\/5 resources/);
+    expect(terminal).not.toContain("alb-http-to-https-redirect (ELB.1)");
+  }, 60_000);
 });
