@@ -100,7 +100,13 @@ export async function historyCommand(
   const region = regionOf(options.region, env);
   const table = tableOf(options.table, env, "DRIFTWARDEN_AUDIT_TABLE", "audit (--table)");
   const local = env.DRIFTWARDEN_LOCAL_ENDPOINT || undefined;
-  if (context) Object.assign(context, { table, region, localEndpoint: local });
+  if (context)
+    Object.assign(context, {
+      table,
+      tableHint: "--table or DRIFTWARDEN_AUDIT_TABLE (the auditTable name the deploy printed)",
+      region,
+      localEndpoint: local,
+    });
   if (local) connectLocal(local);
   // A date is checked before any call; a duration is measured once the deployment's clock is known.
   if (options.since && ISO.test(options.since)) sinceInstant(options.since, new Date());

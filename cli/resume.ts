@@ -62,7 +62,14 @@ export async function resumeCommand(
     table: tableOf(options.auditTable, env, "DRIFTWARDEN_AUDIT_TABLE", "audit (--audit-table)"),
   };
   const local = env.DRIFTWARDEN_LOCAL_ENDPOINT || undefined;
-  if (context) Object.assign(context, { table: history.table, region, localEndpoint: local });
+  if (context)
+    Object.assign(context, {
+      table: undefined,
+      tableHint:
+        "--history-table and --audit-table, or DRIFTWARDEN_HISTORY_TABLE and DRIFTWARDEN_AUDIT_TABLE (the historyTable and auditTable names the deploy printed)",
+      region,
+      localEndpoint: local,
+    });
   if (local) connectLocal(local);
 
   // Who lifts it, and (learned from this call) the deployment's own clock.

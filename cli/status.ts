@@ -152,7 +152,14 @@ export async function readStatus(
     );
   }
   const local = env.DRIFTWARDEN_LOCAL_ENDPOINT || undefined;
-  if (context) Object.assign(context, { table: approvals, region, localEndpoint: local });
+  if (context)
+    Object.assign(context, {
+      table: undefined,
+      tableHint:
+        "the DRIFTWARDEN_*_TABLE variables (or --*-table options): the table names the deploy printed",
+      region,
+      localEndpoint: local,
+    });
   if (local) connectLocal(local);
 
   // The first call teaches a local CLI the deployment's clock; every window below is measured on it.

@@ -136,6 +136,32 @@ describe("status, history and resume against a running local deployment", () => 
     expect(run.stderr).toContain(says);
   });
 
+  it.each([
+    { command: ["status"], variable: "DRIFTWARDEN_HISTORY_TABLE", says: "the DRIFTWARDEN_*_TABLE variables" },
+    {
+      command: ["history", "--resource", listener],
+      variable: "DRIFTWARDEN_AUDIT_TABLE",
+      says: "--table or DRIFTWARDEN_AUDIT_TABLE",
+    },
+    {
+      command: ["resume", control, listener],
+      variable: "DRIFTWARDEN_HISTORY_TABLE",
+      says: "DRIFTWARDEN_HISTORY_TABLE",
+    },
+  ])(
+    "$command.0 with a wrong $variable: one line naming where the name comes from",
+    async ({ command, variable, says }) => {
+      // Act
+      const run = await cli(command, { ...deployment.env, [variable]: "driftwarden-NoSuchTable" });
+
+      // Assess
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(lines(run.stderr), run.stderr).toHaveLength(1);
+      expect(run.stderr).toContain("was not found in eu-central-1 (ResourceNotFoundException)");
+      expect(run.stderr).toContain(says);
+    },
+  );
+
   it("resume lifts the suspension, is audited with the caller's identity, and the next drift is fixed again", async () => {
     // Act
     const resumed = await cli(["resume", control, listener], deployment.env);
