@@ -41,10 +41,9 @@ interface Target {
 /** Calls in flight per service and region: a few, so a scan never starves the account's other tools. */
 const perService: Record<string, number> = { elbv2: 4, cloudfront: 2 };
 
-async function awsTarget(options: ScanOptions, region: string): Promise<Target> {
+async function awsTarget(options: ScanOptions, config: DriftwardenConfig, region: string): Promise<Target> {
   // The SDK's default provider chain reads AWS_PROFILE when the clients are created.
   if (options.profile) process.env.AWS_PROFILE = options.profile;
-  const config = await readDeploymentConfig(options.config);
   const identity = await clients.sts(region).send(new GetCallerIdentityCommand({}));
   return {
     account: identity.Account ?? "",
@@ -123,14 +122,16 @@ export async function scanAccount(options: ScanOptions): Promise<ScanReport> {
   if (format !== "table" && format !== "json") {
     throw new ConfigurationError(`--format must be table or json, not "${format}"`);
   }
-  // Region and control names are checked before any credential is looked for.
-  const preliminary = options.sandbox ? undefined : await readDeploymentConfig(options.config);
-  if (preliminary) {
-    selectControls(preliminary, options.controls);
-    selectRegions(preliminary, options.regions);
+  let target: Target;
+  if (options.sandbox) {
+    target = await sandboxTarget(options.sandbox);
+  } else {
+    const config = await readDeploymentConfig(options.config);
+    // Region and control names are checked before any credential is looked for.
+    selectControls(config, options.controls);
+    selectRegions(config, options.regions);
+    target = await awsTarget(options, config, options.regions?.[0] ?? config.homeRegion);
   }
-  const stsRegion = options.regions?.[0] ?? preliminary?.homeRegion ?? "us-east-1";
-  const target = options.sandbox ? await sandboxTarget(options.sandbox) : await awsTarget(options, stsRegion);
   const bar = progressBar();
   try {
     const controls = selectControls(target.config, options.controls);
