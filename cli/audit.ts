@@ -75,6 +75,9 @@ function describe(record: LedgerRecord): string {
     const control = record.control === "*" ? "every control" : record.control;
     return `${String(record.seq).padStart(6)}  ${record.at}  ${record.entry}  ${control}  ${record.resource}\n        by ${record.by}: until ${record.exemption.expires}, ${JSON.stringify(record.exemption.reason)}`;
   }
+  if (record.kind === "resume") {
+    return `${String(record.seq).padStart(6)}  ${record.at}  ${record.entry}  ${record.control}  ${record.resource}\n        by ${record.by}: after ${record.suspension.fixes} fixes since ${record.suspension.since}, reverted by ${record.suspension.changedBy.join(", ")}`;
+  }
   const decided = record.decision.by
     ? ` by ${record.decision.by}${record.decision.verified === false ? " (typed, unverified)" : ""}`
     : "";

@@ -13,6 +13,8 @@ export interface FailureContext {
   /** `simulate`, `approvals list`, ... */
   command: string;
   table?: string;
+  /** Where the table name came from, for a command whose tables are not the approvals table. */
+  tableHint?: string;
   region?: string;
   /** DRIFTWARDEN_LOCAL_ENDPOINT, when the command talks to a local runtime. */
   localEndpoint?: string;
@@ -126,7 +128,7 @@ export function explain(error: unknown, context: FailureContext): Explained {
   if (name === "ResourceNotFoundException") {
     const what = context.table ? `table "${context.table}"` : "the resource";
     return expected(
-      `${what} was not found${where(context)} (${name}). Check --table or DRIFTWARDEN_APPROVALS_TABLE (the ApprovalsTable name the deploy printed) and --region or AWS_REGION (the deployment's home region).`,
+      `${what} was not found${where(context)} (${name}). Check ${context.tableHint ?? "--table or DRIFTWARDEN_APPROVALS_TABLE (the ApprovalsTable name the deploy printed)"} and --region or AWS_REGION (the deployment's home region).`,
     );
   }
   if (busy.has(name)) {

@@ -87,6 +87,14 @@ const { registerAuditCommands } = await import("./audit.js");
 registerAuditCommands(program, print);
 const { registerConfigCommands } = await import("./config.js");
 registerConfigCommands(program, print);
+const { registerScanCommand } = await import("./scan.js");
+registerScanCommand(program, print);
+const { registerStatusCommand } = await import("./status.js");
+registerStatusCommand(program, print, context);
+const { registerHistoryCommand } = await import("./history.js");
+registerHistoryCommand(program, print, context);
+const { registerResumeCommand } = await import("./resume.js");
+registerResumeCommand(program, print, context);
 
 try {
   await program.parseAsync(process.argv);

@@ -366,6 +366,7 @@ export async function driftwarden(settings: Settings) {
     approvalsTable: tables.approvals.name,
     exemptionsTable: tables.exemptions.name,
     auditTable: tables.audit.name,
+    historyTable: tables.history.name,
     auditSealKey: sealKey.arn,
     approvalLinkKey: approvalKey.arn,
     remediatorRole: remediator.arn,

@@ -289,6 +289,7 @@ export function localCliEnvironment(
     DRIFTWARDEN_APPROVALS_TABLE: runtime.resources.approvalsTable,
     DRIFTWARDEN_EXEMPTIONS_TABLE: runtime.resources.exemptionsTable,
     DRIFTWARDEN_AUDIT_TABLE: runtime.resources.auditTable,
+    DRIFTWARDEN_HISTORY_TABLE: runtime.resources.historyTable,
     ...(runtime.resources.auditSealKeyArn
       ? { DRIFTWARDEN_AUDIT_SEAL_KEY: runtime.resources.auditSealKeyArn }
       : {}),

@@ -25,7 +25,8 @@ import type { Outcome, TriggerSource } from "../workflow/types.js";
  * seals of functions/audit/seal.ts (`seal#<12 digits>`, `sealhead`).
  *
  * The ledger holds what executions state (`AuditFacts`) and the changes made to
- * runtime exemptions from the CLI (`ExemptionFacts`), in one chain.
+ * runtime exemptions from the CLI (`ExemptionFacts`) and the suspensions lifted
+ * from it (`ResumeFacts`), in one chain.
  */
 export type DecisionKind = "automatic" | "approved" | "rejected" | "expired" | "pending" | "none";
 
@@ -89,7 +90,25 @@ export interface ExemptionFacts {
   at: string;
 }
 
-export type LedgerFacts = AuditFacts | ExemptionFacts;
+/** A suspension lifted from the CLI (`driftwarden resume`), by a verified IAM identity. */
+export interface ResumeFacts {
+  kind: "resume";
+  /** `resume#<id>`: one CLI action, so a retried append finds its record. */
+  executionId: string;
+  auditId: string;
+  entry: "suspension-lifted";
+  resource: string;
+  control: string;
+  account: string;
+  region: string;
+  /** What was suspended: the fixes that counted and who kept reverting them. */
+  suspension: { fixes: number; since: string; changedBy: string[] };
+  /** Who lifted it: the caller's STS identity. */
+  by: string;
+  at: string;
+}
+
+export type LedgerFacts = AuditFacts | ExemptionFacts | ResumeFacts;
 
 /** What the chain adds to every entry. */
 export interface Chain {
@@ -105,7 +124,7 @@ export interface AuditRecord extends AuditFacts, Chain {}
 export type LedgerRecord = Chained<LedgerFacts>;
 
 export function isOutcomeRecord(record: LedgerRecord): record is AuditRecord {
-  return record.kind !== "exemption";
+  return record.kind === undefined || record.kind === "outcome";
 }
 
 export interface AuditStoreOptions {

@@ -96,7 +96,8 @@ async function publicKey(options: VerifyOptions): Promise<KeyObject> {
 /** `record 7 (execution run-7, outcome fixed, listener ..., at ...)`: enough to find it elsewhere. */
 function describe(seq: number, record: LedgerRecord | undefined): string {
   if (!record) return `record ${seq}`;
-  const what = record.kind === "exemption" ? record.entry : `outcome ${record.outcome}`;
+  const what =
+    record.kind === "exemption" || record.kind === "resume" ? record.entry : `outcome ${record.outcome}`;
   return `record ${seq} (${record.auditId}, ${what}, ${record.resource}, at ${record.at})`;
 }
 

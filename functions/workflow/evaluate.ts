@@ -10,7 +10,7 @@ import { identifyOwner, type Owner } from "../lib/owner.js";
 import { resources } from "../lib/resources.js";
 import { controlContext } from "./context.js";
 import { type ActiveExemption, exemptionFor } from "./exemptions.js";
-import { recentFixes } from "./history.js";
+import { recentFixes, suspensionOf } from "./history.js";
 import type { WorkflowInput } from "./types.js";
 
 /**
@@ -201,15 +201,13 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
       res.config,
       at,
     );
-    if (fixes.length >= res.config.flapping.maxFixes) {
-      // The owner (a stack, an environment, a tool) is what to fix; the identity is what CloudTrail shows.
-      const who = [
-        ...new Set(
-          fixes.map((fix) =>
-            fix.owner ? `${fix.owner}${fix.actor ? ` as ${fix.actor}` : ""}` : (fix.actor ?? "unknown"),
-          ),
-        ),
-      ];
+    const suspension = suspensionOf(
+      { control: control.metadata.id, resource: input.resource },
+      fixes,
+      res.config,
+    );
+    if (suspension) {
+      const who = suspension.changedBy;
       return {
         ...checked,
         notes,

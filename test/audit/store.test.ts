@@ -6,6 +6,7 @@ import {
   auditOfResource,
   genesisHash,
   hashOf,
+  isOutcomeRecord,
   latestPerExecution,
   listAudit,
   readRecord,
@@ -179,10 +180,7 @@ describe("audit ledger", () => {
     const recent = await auditOfResource(options, resource, "2026-03-03T00:00:00.000Z");
 
     // Assess
-    expect(everything.map((r) => (r.kind === "exemption" ? r.entry : r.outcome))).toEqual([
-      "fixed",
-      "suspended",
-    ]);
-    expect(recent.map((r) => (r.kind === "exemption" ? r.entry : r.outcome))).toEqual(["suspended"]);
+    expect(everything.map((r) => (isOutcomeRecord(r) ? r.outcome : r.entry))).toEqual(["fixed", "suspended"]);
+    expect(recent.map((r) => (isOutcomeRecord(r) ? r.outcome : r.entry))).toEqual(["suspended"]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { listLedger } from "../../functions/audit/store.js";
+import { isOutcomeRecord, listLedger } from "../../functions/audit/store.js";
 import { controlIds } from "../../functions/controls/catalog.js";
 import { listExemptions } from "../../functions/exemptions/store.js";
 import type { Step } from "../../local/scenario.js";
@@ -147,9 +147,9 @@ describe("a runtime exemption through its life", () => {
     expect(again.stderr).toBe(
       "driftwarden exempt remove: there is no runtime exemption of every resource from every control: nothing was removed (see driftwarden exempt list)\n",
     );
-    expect(
-      (await listLedger(stores().audit)).map((r) => (r.kind === "exemption" ? r.entry : r.outcome)),
-    ).toEqual(["exemption-added", "exemption-removed", "fixed"]);
+    expect((await listLedger(stores().audit)).map((r) => (isOutcomeRecord(r) ? r.outcome : r.entry))).toEqual(
+      ["exemption-added", "exemption-removed", "fixed"],
+    );
     expect(report.executions.map((e) => e.outcome)).toEqual(["fixed"]);
   });
 });
