@@ -26,6 +26,7 @@ export function bundle(entry: LambdaEntry, options: { write: boolean }) {
     outdir: `dist/${entry.name}`,
     bundle: true,
     platform: "node",
+    mainFields: ["module", "main"],
     target: "node22",
     format: "esm",
     minify: true,

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { UnknownControlError } from "../lib/errors.js";
 import * as albDeletionProtection from "./alb-deletion-protection/metadata.js";
 import * as albDropInvalidHeaders from "./alb-drop-invalid-headers/metadata.js";
 import * as albHttpToHttpsRedirect from "./alb-http-to-https-redirect/metadata.js";
@@ -40,4 +41,11 @@ export const controlIds: readonly string[] = catalog.map((entry) => entry.metada
 
 export function catalogEntry(id: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.metadata.id === id);
+}
+
+/** The metadata of a control this deployment knows; for functions that name controls but run none. */
+export function metadataById(id: string): ControlMetadata {
+  const entry = catalogEntry(id);
+  if (!entry) throw new UnknownControlError(`unknown control "${id}"`, id);
+  return entry.metadata;
 }

@@ -1,5 +1,4 @@
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The shapes EventBridge delivers to intake. They are deliberately loose
@@ -14,13 +13,27 @@ export const detailTypes = {
   compliance: "Config Rules Compliance Change",
 } as const;
 
-/** Powertools' envelope strips unknown keys; ours keeps them (replay-name, future fields). */
-export const envelopeSchema = EventBridgeSchema.extend({
+/**
+ * The EventBridge envelope: Powertools' EventBridgeSchema, field for field,
+ * except that ours keeps unknown keys (replay-name, future fields) where
+ * Powertools' strips them, and takes the fields below as noted. Written here
+ * rather than extended from @aws-lambda-powertools/parser because that module
+ * imports zod as `{ z }`, which esbuild cannot shake: it put every zod locale
+ * (about 260 KB) into intake's bundle.
+ */
+export const envelopeSchema = z.looseObject({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
   // Powertools wants an ISO instant; replayed and hand-written events may carry other formats.
   time: z.string(),
+  region: z.string(),
   resources: z.array(z.string()).default([]),
+  "detail-type": z.string(),
   detail: z.unknown(),
-}).loose();
+  "replay-name": z.string().optional(),
+});
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 const optionalString = z.string().nullish();

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { catalog, catalogEntry } from "../controls/catalog.js";
 import type { ControlSettings } from "../controls/types.js";
 import { durationSeconds } from "./duration.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ControlMetadata } from "../types.js";
 import { defaultTargetPolicy, recommendedTlsPolicies } from "./policies.js";
 

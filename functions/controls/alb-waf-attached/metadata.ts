@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { awsRegions } from "../../lib/regions.js";
 import type { ControlMetadata } from "../types.js";
 
