@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { deployedFunctions } from "../infra/handlers.js";
 
 /**
@@ -20,25 +20,35 @@ export function lambdaEntry(fn: { component: string; handler: string }): LambdaE
   return { name: fn.component, file: `${fn.handler.slice(0, dot)}.ts`, export: fn.handler.slice(dot + 1) };
 }
 
+/**
+ * How every Lambda is bundled; the bench builds its floor (the same SDK
+ * clients, middy and the logger alone) with these very options.
+ */
+export const lambdaBuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  // The SDK's packages ship ES modules beside CommonJS: taking the ES modules lets esbuild drop
+  // what a function never uses (taken as CommonJS, a required module comes whole, browser code too).
+  mainFields: ["module", "main"],
+  minify: true,
+  // The bundled CommonJS dependencies call require(), which ESM output lacks.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  outExtension: { ".js": ".mjs" },
+  logLevel: "warning",
+} satisfies BuildOptions;
+
 export function bundle(entry: LambdaEntry, options: { write: boolean }) {
   return build({
+    ...lambdaBuildOptions,
     entryPoints: { [entry.name]: entry.file },
     outdir: `dist/${entry.name}`,
-    bundle: true,
-    platform: "node",
-    mainFields: ["module", "main"],
-    target: "node22",
-    format: "esm",
-    minify: true,
+    // The AWS SDK too is bundled rather than taken from the runtime, so the tested version is what runs.
     sourcemap: true,
     metafile: true,
-    // The bundled CommonJS dependencies (the AWS SDK too: bundled rather than taken from the
-    // runtime, so the tested version is what runs) call require(), which ESM output lacks.
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    outExtension: { ".js": ".mjs" },
-    logLevel: "warning",
     write: options.write,
   });
 }
