@@ -163,6 +163,14 @@ export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> 
   ],
 };
 
+/**
+ * Where esbuild looks in a package without `exports`: the ES module build
+ * first. The AWS SDK's packages ship both; taken as CommonJS, a required
+ * module comes whole (browser code too) and nothing unused can be dropped,
+ * which about doubled every bundle. The stack's deploy and `npm run build` both use it.
+ */
+export const lambdaMainFields = ["module", "main"];
+
 /** Every function the stack deploys, for whoever needs the whole list (the build, the tests). */
 export const deployedFunctions: readonly FunctionSpec[] = [
   intakeFunction,

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { type BuildOptions, build } from "esbuild";
-import { deployedFunctions } from "../infra/handlers.js";
+import { deployedFunctions, lambdaMainFields } from "../infra/handlers.js";
 
 /**
  * One bundle per Lambda, as deployed: ESM for nodejs22.x on arm64. SST bundles
@@ -29,9 +29,7 @@ export const lambdaBuildOptions = {
   platform: "node",
   target: "node22",
   format: "esm",
-  // The SDK's packages ship ES modules beside CommonJS: taking the ES modules lets esbuild drop
-  // what a function never uses (taken as CommonJS, a required module comes whole, browser code too).
-  mainFields: ["module", "main"],
+  mainFields: lambdaMainFields,
   minify: true,
   // The bundled CommonJS dependencies call require(), which ESM output lacks.
   banner: {

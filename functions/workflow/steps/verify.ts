@@ -6,7 +6,10 @@ import { resources } from "../../lib/resources.js";
 import { controlContext } from "../context.js";
 import type { StepPayload } from "../outcome.js";
 
-/** WorkflowVerify: after a fix, the control judges the resource's live state again. */
+/**
+ * WorkflowVerify: after a fix, the control judges the resource's live state
+ * again; only what AWS now says counts as fixed.
+ */
 export async function verify(payload: StepPayload): Promise<Finding> {
   const control = controlById(payload.input.control);
   const { settings } = controlConfig(resources().config, control.metadata.id);
@@ -20,5 +23,5 @@ export async function verify(payload: StepPayload): Promise<Finding> {
   return control.detect(snapshot, settings);
 }
 
-/** Re-reads live state: only what AWS now says counts as fixed. */
+/** The Lambda: Powertools context logging, then the step. */
 export const handler = lambda(verify);
