@@ -14,11 +14,17 @@ export interface FunctionSpec {
   description: string;
   /** Concurrent executions reserved for (and capping) the function. */
   reservedConcurrency?: number;
+  /**
+   * Whose IAM statements (infra/permissions.ts) the function runs with: the
+   * services they name are the only SDK clients its bundle may hold (test/bundles.test.ts).
+   */
+  role: FunctionName | "remediator";
 }
 
 export const intakeFunction: FunctionSpec = {
   component: "Intake",
   handler: "functions/intake/handler.handler",
+  role: "intake",
   memory: "256 MB",
   // Resolving targets and re-reading each one is a handful of API calls per event.
   timeout: "60 seconds",
@@ -28,6 +34,7 @@ export const intakeFunction: FunctionSpec = {
 export const sweepFunction: FunctionSpec = {
   component: "Sweep",
   handler: "functions/intake/handler.sweepHandler",
+  role: "sweep",
   memory: "512 MB",
   // Lists and re-reads every resource of every control in every watched region, one after another.
   timeout: "10 minutes",
@@ -37,6 +44,7 @@ export const sweepFunction: FunctionSpec = {
 export const approvalEndpointFunction: FunctionSpec = {
   component: "ApprovalEndpointFunction",
   handler: "functions/approvals/endpoint.handler",
+  role: "approvalEndpoint",
   memory: "256 MB",
   timeout: "15 seconds",
   description: "driftwarden: on-call approval page (signed links, CSRF-checked POST decides)",
@@ -50,6 +58,7 @@ export const approvalEndpointFunction: FunctionSpec = {
 export const reminderFunction: FunctionSpec = {
   component: "ApprovalReminders",
   handler: "functions/approvals/reminders.handler",
+  role: "reminders",
   memory: "256 MB",
   timeout: "60 seconds",
   description:
@@ -62,6 +71,24 @@ export const reminderFunction: FunctionSpec = {
  */
 export const reminderSchedule = "rate(15 minutes)";
 
+/** Which role statements each step's function gets (`apply` runs as the remediator). */
+export const stepPermissions: Record<Exclude<WorkflowStep, "apply">, FunctionName> = {
+  evaluate: "evaluate",
+  requestApproval: "requestApproval",
+  verify: "verify",
+  audit: "audit",
+  notify: "notify",
+};
+
+const stepFiles: Record<WorkflowStep, string> = {
+  evaluate: "evaluate",
+  requestApproval: "request-approval",
+  apply: "apply",
+  verify: "verify",
+  audit: "audit",
+  notify: "notify",
+};
+
 const step = (
   name: WorkflowStep,
   component: string,
@@ -69,7 +96,9 @@ const step = (
   why: string,
 ): FunctionSpec => ({
   component,
-  handler: `functions/workflow/handlers.${name}`,
+  // One entry file per step, so each step's bundle holds only what that step calls.
+  handler: `functions/workflow/steps/${stepFiles[name]}.handler`,
+  role: name === "apply" ? "remediator" : stepPermissions[name],
   memory: "256 MB",
   timeout,
   description: `driftwarden workflow step: ${why}`,
@@ -84,15 +113,6 @@ export const stepFunctions: Record<WorkflowStep, FunctionSpec> = {
   verify: step("verify", "WorkflowVerify", "60 seconds", "verify the fix holds"),
   audit: step("audit", "WorkflowAudit", "30 seconds", "append the audit record"),
   notify: step("notify", "WorkflowNotify", "30 seconds", "notify on-call"),
-};
-
-/** Which role statements each step's function gets (`apply` runs as the remediator). */
-export const stepPermissions: Record<Exclude<WorkflowStep, "apply">, FunctionName> = {
-  evaluate: "evaluate",
-  requestApproval: "requestApproval",
-  verify: "verify",
-  audit: "audit",
-  notify: "notify",
 };
 
 /** The linked resources a function reads; `resources()` sees the others as absent. */
@@ -142,6 +162,14 @@ export const functionLinks: Record<FunctionName | "apply", readonly LinkName[]> 
     "AuditSealKey",
   ],
 };
+
+/**
+ * Where esbuild looks in a package without `exports`: the ES module build
+ * first. The AWS SDK's packages ship both; taken as CommonJS, a required
+ * module comes whole (browser code too) and nothing unused can be dropped,
+ * which about doubled every bundle. The stack's deploy and `npm run build` both use it.
+ */
+export const lambdaMainFields = ["module", "main"];
 
 /** Every function the stack deploys, for whoever needs the whole list (the build, the tests). */
 export const deployedFunctions: readonly FunctionSpec[] = [

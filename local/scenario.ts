@@ -107,7 +107,7 @@ export function deepMerge(
 }
 
 /** `<field path>: <problem>` on one line; an unrecognized key is named as the field itself. */
-function describe(error: z.ZodError, prefix: string): string {
+function describe(error: z.core.$ZodError, prefix: string): string {
   const issue = error.issues[0];
   const keys = issue?.code === "unrecognized_keys" ? issue.keys : [];
   const segments = [prefix, ...(issue?.path ?? []).map(String)];

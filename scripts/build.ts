@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import { deployedFunctions } from "../infra/handlers.js";
+import { type BuildOptions, build } from "esbuild";
+import { deployedFunctions, lambdaMainFields } from "../infra/handlers.js";
 
 /**
  * One bundle per Lambda, as deployed: ESM for nodejs22.x on arm64. SST bundles
@@ -20,24 +20,33 @@ export function lambdaEntry(fn: { component: string; handler: string }): LambdaE
   return { name: fn.component, file: `${fn.handler.slice(0, dot)}.ts`, export: fn.handler.slice(dot + 1) };
 }
 
+/**
+ * How every Lambda is bundled; the bench builds its floor (the same SDK
+ * clients, middy and the logger alone) with these very options.
+ */
+export const lambdaBuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  mainFields: lambdaMainFields,
+  minify: true,
+  // The bundled CommonJS dependencies call require(), which ESM output lacks.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  outExtension: { ".js": ".mjs" },
+  logLevel: "warning",
+} satisfies BuildOptions;
+
 export function bundle(entry: LambdaEntry, options: { write: boolean }) {
   return build({
+    ...lambdaBuildOptions,
     entryPoints: { [entry.name]: entry.file },
     outdir: `dist/${entry.name}`,
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    minify: true,
+    // The AWS SDK too is bundled rather than taken from the runtime, so the tested version is what runs.
     sourcemap: true,
     metafile: true,
-    // The bundled CommonJS dependencies (the AWS SDK too: bundled rather than taken from the
-    // runtime, so the tested version is what runs) call require(), which ESM output lacks.
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    outExtension: { ".js": ".mjs" },
-    logLevel: "warning",
     write: options.write,
   });
 }

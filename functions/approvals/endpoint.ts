@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { findControl } from "../controls/registry.js";
+import { catalogEntry } from "../controls/catalog.js";
 import { now } from "../lib/clock.js";
 import { ApprovalDeliveryError, ApprovalError } from "../lib/errors.js";
 import { humanTime } from "../lib/human-time.js";
@@ -56,7 +56,7 @@ function respond(statusCode: number, body: string, extra: Record<string, string>
 const toRecordDecision = (decision: LinkDecision) => (decision === "approve" ? "approved" : "rejected");
 
 function controlLabel(id: string): ControlLabel {
-  const metadata = findControl(id)?.metadata;
+  const metadata = catalogEntry(id)?.metadata;
   // A record written by a newer deployment still renders, with the id only.
   if (!metadata) return { id };
   return {

@@ -1,5 +1,5 @@
 import { KMSInvalidMacException, VerifyMacCommand } from "@aws-sdk/client-kms";
-import { clients } from "../lib/aws.js";
+import { kms } from "../lib/clients/kms.js";
 import { LINK_MAC_ALGORITHM, type LinkDecision, type LinkKey, linkMessage } from "./link-format.js";
 
 /** Checks an approval link with KMS VerifyMac: the endpoint's only use of the link key. */
@@ -24,7 +24,7 @@ export async function verifyLink(
   if (decision !== "approve" && decision !== "reject") return { ok: false, reason: "bad-signature" };
   if (!ID.test(id) || !EXPIRES.test(expires) || !SIG.test(sig)) return { ok: false, reason: "bad-signature" };
   try {
-    await clients.kms(key.region).send(
+    await kms(key.region).send(
       new VerifyMacCommand({
         KeyId: key.keyArn,
         Message: linkMessage(id, Number(expires)),

@@ -1,5 +1,5 @@
 import { GenerateMacCommand } from "@aws-sdk/client-kms";
-import { clients } from "../lib/aws.js";
+import { kms } from "../lib/clients/kms.js";
 import type { DriftwardenResources } from "../lib/resources.js";
 import { LINK_MAC_ALGORITHM, type LinkKey, linkKeyOf, linkMessage, linkUrl } from "./link-format.js";
 
@@ -10,7 +10,7 @@ export type { LinkDecision, LinkKey } from "./link-format.js";
  * step and the reminders may only make them, the endpoint only check them.
  */
 export async function signLink(key: LinkKey, id: string, expires: number): Promise<string> {
-  const { Mac } = await clients.kms(key.region).send(
+  const { Mac } = await kms(key.region).send(
     new GenerateMacCommand({
       KeyId: key.keyArn,
       Message: linkMessage(id, expires),

@@ -2,7 +2,7 @@ import { type Seal, sealLedger } from "../audit/seal.js";
 import { appendAudit } from "../audit/store.js";
 import { catalogEntry } from "../controls/catalog.js";
 import type { ControlMetadata } from "../controls/types.js";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
 import { now } from "../lib/clock.js";
 import { timeLeft } from "../lib/duration.js";
 import { ApprovalError } from "../lib/errors.js";
@@ -145,7 +145,7 @@ export async function sendReminders(): Promise<ReminderRun> {
 export async function drainUnrecorded(): Promise<DrainResult> {
   const res = resources();
   const result = await drainOutbox(
-    { clients, table: res.outboxTable, region: res.region },
+    { clients: { dynamo }, table: res.outboxTable, region: res.region },
     {
       append: (facts) => appendAudit({ table: res.auditTable, region: res.region }, facts),
       publish: (key, notification) => publishOnce(res, key, notification, now()),

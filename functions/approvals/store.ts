@@ -3,7 +3,8 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand } from "@aws-sdk/client-
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { rejectedError } from "../../workflows/remediation.js";
 import type { Actor, Change } from "../controls/types.js";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
+import { sfn } from "../lib/clients/sfn.js";
 import { ApprovalDeliveryError, ApprovalError, errorName } from "../lib/errors.js";
 import type { Owner } from "../lib/owner.js";
 import { approvalsTable } from "../lib/tables.js";
@@ -76,7 +77,7 @@ export interface ApprovalStoreOptions {
   region: string;
 }
 
-const db = (options: ApprovalStoreOptions) => clients.dynamo(options.region);
+const db = (options: ApprovalStoreOptions) => dynamo(options.region);
 
 /** Conditional: a retried request step finds its record instead of asking twice. */
 export async function putApproval(
@@ -328,13 +329,13 @@ async function deliver(
   options: ApprovalStoreOptions & { stateMachineRegion: string },
   record: ApprovalRecord,
 ): Promise<void> {
-  const sfn = clients.sfn(options.stateMachineRegion);
+  const workflows = sfn(options.stateMachineRegion);
   // The workflow reads the decision from this record; the output only names it.
   const output = JSON.stringify({ approvalId: record.id, decision: record.decision });
   if (record.decision === "approved") {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: record.token, output }));
+    await workflows.send(new SendTaskSuccessCommand({ taskToken: record.token, output }));
   } else {
-    await sfn.send(
+    await workflows.send(
       new SendTaskFailureCommand({ taskToken: record.token, error: rejectedError, cause: output }),
     );
   }

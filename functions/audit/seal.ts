@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { SignCommand } from "@aws-sdk/client-kms";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
+import { kms } from "../lib/clients/kms.js";
 import { stableJson } from "../lib/digest.js";
 import { ConcurrentModificationError } from "../lib/errors.js";
 import { type AuditStoreOptions, genesisHash, ledgerTail, readRecord } from "./store.js";
@@ -55,7 +56,7 @@ export function sealMessage(facts: SealFacts): Uint8Array {
   );
 }
 
-const db = (options: AuditStoreOptions) => clients.dynamo(options.region);
+const db = (options: AuditStoreOptions) => dynamo(options.region);
 
 export async function readSeal(options: AuditStoreOptions, n: number): Promise<Seal | undefined> {
   const result = await db(options).send(
@@ -102,7 +103,7 @@ export async function sealLedger(options: SealOptions): Promise<Seal> {
       prevSignature: previous?.signature ?? genesisSignature,
       at: options.now.toISOString(),
     };
-    const signed = await clients.kms(options.region).send(
+    const signed = await kms(options.region).send(
       new SignCommand({
         KeyId: options.keyArn,
         Message: sealMessage(facts),

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Actor, Change } from "../controls/types.js";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
 import { stableJson } from "../lib/digest.js";
 import { ConcurrentModificationError } from "../lib/errors.js";
 import type { Owner } from "../lib/owner.js";
@@ -146,7 +146,7 @@ export function hashOf(record: Omit<LedgerRecord, "hash"> & { hash?: string }): 
   return createHash("sha256").update(stableJson(content)).digest("hex");
 }
 
-const db = (options: AuditStoreOptions) => clients.dynamo(options.region);
+const db = (options: AuditStoreOptions) => dynamo(options.region);
 
 async function getItem<T>(options: AuditStoreOptions, pk: string): Promise<T | undefined> {
   const result = await db(options).send(

@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { GetPublicKeyCommand } from "@aws-sdk/client-kms";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
+import { kms } from "../lib/clients/kms.js";
 import { genesisSignature, type Seal, sealMessage } from "./seal.js";
 import { type AuditStoreOptions, genesisHash, hashOf, type LedgerRecord } from "./store.js";
 
@@ -68,9 +69,9 @@ async function readEverything(options: AuditStoreOptions): Promise<LedgerItems> 
   const items: LedgerItems = { records: new Map(), seals: new Map(), markers: [] };
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await clients
-      .dynamo(options.region)
-      .send(new ScanCommand({ TableName: options.table, ConsistentRead: true, ExclusiveStartKey: start }));
+    const page = await dynamo(options.region).send(
+      new ScanCommand({ TableName: options.table, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
     for (const item of page.Items ?? []) {
       const { pk, ...rest } = item as { pk: string } & Record<string, unknown>;
       const record = RECORD.exec(pk);
@@ -86,9 +87,7 @@ async function readEverything(options: AuditStoreOptions): Promise<LedgerItems> 
 }
 
 async function publicKey(options: VerifyOptions): Promise<KeyObject> {
-  const result = await clients
-    .kms(options.region)
-    .send(new GetPublicKeyCommand({ KeyId: options.sealKeyArn }));
+  const result = await kms(options.region).send(new GetPublicKeyCommand({ KeyId: options.sealKeyArn }));
   if (!result.PublicKey) throw new TypeError(`KMS GetPublicKey of ${options.sealKeyArn} returned no key`);
   return createPublicKey({ key: Buffer.from(result.PublicKey), format: "der", type: "spki" });
 }

@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { UnknownControlError } from "../lib/errors.js";
+import type * as z from "../lib/schema.js";
 import * as albDeletionProtection from "./alb-deletion-protection/metadata.js";
 import * as albDropInvalidHeaders from "./alb-drop-invalid-headers/metadata.js";
 import * as albHttpToHttpsRedirect from "./alb-http-to-https-redirect/metadata.js";
@@ -20,7 +21,7 @@ import type { ControlMetadata } from "./types.js";
 export interface CatalogEntry {
   metadata: ControlMetadata;
   /** `config.controls.<id>` beside `mode` and `scope`; every field optional with a default. */
-  settings: z.ZodObject;
+  settings: z.ZodMiniObject;
 }
 
 export const catalog: readonly CatalogEntry[] = [
@@ -40,4 +41,11 @@ export const controlIds: readonly string[] = catalog.map((entry) => entry.metada
 
 export function catalogEntry(id: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.metadata.id === id);
+}
+
+/** The metadata of a control this deployment knows; for functions that name controls but run none. */
+export function metadataById(id: string): ControlMetadata {
+  const entry = catalogEntry(id);
+  if (!entry) throw new UnknownControlError(`unknown control "${id}"`, id);
+  return entry.metadata;
 }

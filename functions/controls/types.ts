@@ -1,4 +1,4 @@
-import type { Clients } from "../lib/aws.js";
+import type { ControlClients } from "../lib/clients/controls.js";
 
 /**
  * The contract every control folder implements. A control is data (metadata),
@@ -130,7 +130,8 @@ export interface ControlContext {
   account: string;
   /** Region of the resource (us-east-1 for CloudFront). */
   region: string;
-  clients: Clients;
+  /** The clients of the services controls call (ELBv2, CloudFront, WAF). */
+  clients: ControlClients;
   /** Clock of the deployment (the sandbox clock locally). */
   now: () => Date;
   /** TLS probe for origins; absent for controls that do not probe. */

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
 
 /**
  * Runtime exemptions, as the CLI adds them and the workflow reads them: one
@@ -27,7 +27,7 @@ export interface ExemptionStoreOptions {
   region: string;
 }
 
-const db = (options: ExemptionStoreOptions) => clients.dynamo(options.region);
+const db = (options: ExemptionStoreOptions) => dynamo(options.region);
 
 /** Adds an exemption, replacing one for the same resource and control; returns the one it replaced. */
 export async function putExemption(

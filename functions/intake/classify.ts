@@ -1,7 +1,7 @@
-import type { z } from "zod";
 import { cloudTrailTriggers } from "../controls/cloud-trail.js";
 import type { Actor, AnyControl, CloudTrailTrigger, Trigger } from "../controls/types.js";
 import { ruleNameMatches } from "../lib/config-rules.js";
+import type * as z from "../lib/schema.js";
 import {
   type CloudTrailDetail,
   type ComplianceDetail,
@@ -310,12 +310,12 @@ function ignored(event: Envelope, reason: IgnoreReason, detail: string): Classif
   return { kind: "ignored", reason, detail, eventId: event.id };
 }
 
-function malformedDetail(event: Envelope, error: z.ZodError): Classification {
+function malformedDetail(event: Envelope, error: z.core.$ZodError): Classification {
   return { kind: "malformed", reason: describeIssues(error, ["detail"]), eventId: event.id };
 }
 
 /** One line naming every offending field by its path in the envelope. */
-export function describeIssues(error: z.ZodError, prefix: PropertyKey[] = []): string {
+export function describeIssues(error: z.core.$ZodError, prefix: PropertyKey[] = []): string {
   return error.issues
     .map((issue) => {
       const path = [...prefix, ...issue.path].map(String).join(".");

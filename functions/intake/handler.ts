@@ -1,13 +1,18 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { activeControls } from "../controls/registry.js";
-import { clients } from "../lib/aws.js";
+import { controlClients } from "../lib/clients/controls.js";
+import { dynamo } from "../lib/clients/dynamo.js";
+import { sfn } from "../lib/clients/sfn.js";
 import { now } from "../lib/clock.js";
 import { remediatorRoleArn } from "../lib/config.js";
 import { lambda } from "../lib/middleware.js";
 import { logger, metrics } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import { type IntakeResult, intake } from "./intake.js";
+import type { IntakeClients } from "./start.js";
 import { sweep } from "./sweep.js";
+
+const clients: IntakeClients = { ...controlClients, dynamo, sfn };
 
 const metricNames: Record<IntakeResult["status"], string> = {
   started: "WorkflowsStarted",

@@ -1,5 +1,4 @@
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas/eventbridge";
-import { z } from "zod";
+import * as z from "../lib/schema.js";
 
 /**
  * The shapes EventBridge delivers to intake. They are deliberately loose
@@ -14,16 +13,30 @@ export const detailTypes = {
   compliance: "Config Rules Compliance Change",
 } as const;
 
-/** Powertools' envelope strips unknown keys; ours keeps them (replay-name, future fields). */
-export const envelopeSchema = EventBridgeSchema.extend({
+/**
+ * The EventBridge envelope: Powertools' EventBridgeSchema, field for field,
+ * except that ours keeps unknown keys (replay-name, future fields) where
+ * Powertools' strips them, and takes the fields below as noted. Written here
+ * rather than extended from @aws-lambda-powertools/parser because that module
+ * imports zod as `{ z }`, which esbuild cannot shake: it put every zod locale
+ * (about 260 KB) into intake's bundle.
+ */
+export const envelopeSchema = z.looseObject({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
   // Powertools wants an ISO instant; replayed and hand-written events may carry other formats.
   time: z.string(),
-  resources: z.array(z.string()).default([]),
+  region: z.string(),
+  resources: z._default(z.array(z.string()), []),
+  "detail-type": z.string(),
   detail: z.unknown(),
-}).loose();
+  "replay-name": z.optional(z.string()),
+});
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-const optionalString = z.string().nullish();
+const optionalString = z.nullish(z.string());
 
 const sessionIssuerSchema = z.looseObject({
   type: optionalString,
@@ -47,24 +60,24 @@ export const userIdentitySchema = z.looseObject({
   userName: optionalString,
   invokedBy: optionalString,
   identityProvider: optionalString,
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: sessionIssuerSchema.nullish(),
-      webIdFederationData: z.looseObject({ federatedProvider: optionalString }).nullish(),
-      attributes: z.looseObject({}).nullish(),
+  sessionContext: z.nullish(
+    z.looseObject({
+      sessionIssuer: z.nullish(sessionIssuerSchema),
+      webIdFederationData: z.nullish(z.looseObject({ federatedProvider: optionalString })),
+      attributes: z.nullish(z.looseObject({})),
       sourceIdentity: optionalString,
-    })
-    .nullish(),
-  onBehalfOf: z.looseObject({ userId: optionalString, identityStoreArn: optionalString }).nullish(),
+    }),
+  ),
+  onBehalfOf: z.nullish(z.looseObject({ userId: optionalString, identityStoreArn: optionalString })),
   credentialId: optionalString,
 });
 export type UserIdentity = z.infer<typeof userIdentitySchema>;
 
 /** Truncated payloads arrive as objects too ({ omitted: true, ... }); absent means null. */
-const payloadSchema = z
-  .record(z.string(), z.unknown())
-  .nullish()
-  .transform((value) => value ?? null);
+const payloadSchema = z.pipe(
+  z.nullish(z.record(z.string(), z.unknown())),
+  z.transform((value) => value ?? null),
+);
 
 export const cloudTrailDetailSchema = z.looseObject({
   eventVersion: optionalString,
@@ -79,7 +92,7 @@ export const cloudTrailDetailSchema = z.looseObject({
   responseElements: payloadSchema,
   errorCode: optionalString,
   errorMessage: optionalString,
-  readOnly: z.boolean().nullish(),
+  readOnly: z.nullish(z.boolean()),
   eventID: optionalString,
   eventType: optionalString,
   recipientAccountId: optionalString,
@@ -109,10 +122,10 @@ const configItemNotificationSchema = z.looseObject({
   messageType: z.literal("ConfigurationItemChangeNotification"),
   configurationItem: z.looseObject({
     ...configItemIdentity,
-    configuration: z
-      .record(z.string(), z.unknown())
-      .nullish()
-      .transform((value) => value ?? null),
+    configuration: z.pipe(
+      z.nullish(z.record(z.string(), z.unknown())),
+      z.transform((value) => value ?? null),
+    ),
   }),
   notificationCreationTime: optionalString,
 });
@@ -121,7 +134,7 @@ const configItemNotificationSchema = z.looseObject({
 const oversizedConfigItemNotificationSchema = z.looseObject({
   messageType: z.literal("OversizedConfigurationItemChangeNotification"),
   configurationItemSummary: z.looseObject(configItemIdentity),
-  s3DeliverySummary: z.looseObject({ s3BucketLocation: optionalString }).nullish(),
+  s3DeliverySummary: z.nullish(z.looseObject({ s3BucketLocation: optionalString })),
   notificationCreationTime: optionalString,
 });
 
@@ -150,7 +163,7 @@ export const complianceDetailSchema = z.looseObject({
   awsAccountId: z.string(),
   newEvaluationResult: evaluationResultSchema,
   // The first evaluation of a resource has no previous result.
-  oldEvaluationResult: evaluationResultSchema.nullish(),
+  oldEvaluationResult: z.nullish(evaluationResultSchema),
   notificationCreationTime: optionalString,
 });
 export type ComplianceDetail = z.infer<typeof complianceDetailSchema>;

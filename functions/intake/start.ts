@@ -1,6 +1,7 @@
 import { outOfScope } from "../controls/scope.js";
 import type { Actor, AnyControl, ControlContext } from "../controls/types.js";
 import type { Clients } from "../lib/aws.js";
+import type { ControlClients } from "../lib/clients/controls.js";
 import { controlConfig } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
 import { errorMessage, errorName } from "../lib/errors.js";
@@ -33,10 +34,13 @@ export type IntakeResult =
 
 export type IntakeStatus = IntakeResult["status"];
 
+/** The clients intake and the sweep call: the controls' reads, their records and starting workflows. */
+export type IntakeClients = ControlClients & Pick<Clients, "dynamo" | "sfn">;
+
 /** What the workflows need from the deployment; shared by intake and the sweep. */
 export interface StartDeps {
   resources: DriftwardenResources;
-  clients: Clients;
+  clients: IntakeClients;
   now: () => Date;
 }
 

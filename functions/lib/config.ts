@@ -1,9 +1,9 @@
-import { z } from "zod";
 import { catalog, catalogEntry } from "../controls/catalog.js";
 import type { ControlSettings } from "../controls/types.js";
 import { durationSeconds } from "./duration.js";
 import { ConfigurationError } from "./errors.js";
 import { awsRegions } from "./regions.js";
+import * as z from "./schema.js";
 
 /**
  * The one typed configuration of a driftwarden deployment. Infra reads it at
@@ -16,37 +16,43 @@ import { awsRegions } from "./regions.js";
 export const controlModes = ["enforce", "approve-all", "report", "off"] as const;
 export type ControlMode = (typeof controlModes)[number];
 
-const isoDuration = z.string().refine(
-  (value) => {
-    try {
-      return durationSeconds(value) > 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be a positive ISO-8601 duration such as PT24H" },
+const isoDuration = z.string().check(
+  z.refine(
+    (value) => {
+      try {
+        return durationSeconds(value) > 0;
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be a positive ISO-8601 duration such as PT24H" },
+  ),
 );
 
 const knownRegions = new Set<string>(awsRegions);
-export const regionSchema = z.string().refine((value) => knownRegions.has(value), {
-  error: (issue) => `"${String(issue.input)}" is not an AWS region (such as eu-west-1)`,
-});
+export const regionSchema = z.string().check(
+  z.refine((value) => knownRegions.has(value), {
+    error: (issue) => `"${String(issue.input)}" is not an AWS region (such as eu-west-1)`,
+  }),
+);
 
-const knownControl = z.string().refine((value) => catalogEntry(value) !== undefined, {
-  error: (issue) => `"${String(issue.input)}" is not a driftwarden control`,
-});
+const knownControl = z.string().check(
+  z.refine((value) => catalogEntry(value) !== undefined, {
+    error: (issue) => `"${String(issue.input)}" is not a driftwarden control`,
+  }),
+);
 
-export const exemptionSchema = z
-  .object({
-    /** A resource ARN, or an ARN prefix ending in `*`. */
-    resource: z.string().min(1),
-    /** Limit the exemption to one control; all controls when absent. */
-    control: knownControl.optional(),
-    reason: z.string().min(1),
-    /** The exemption no longer applies after this instant (a bare date: through that day, UTC). */
-    expires: z.iso.datetime({ offset: true }).or(z.iso.date()),
-  })
-  .strict();
+const positiveInt = z.number().check(z.int(), z.positive());
+
+export const exemptionSchema = z.strictObject({
+  /** A resource ARN, or an ARN prefix ending in `*`. */
+  resource: z.string().check(z.minLength(1)),
+  /** Limit the exemption to one control; all controls when absent. */
+  control: z.optional(knownControl),
+  reason: z.string().check(z.minLength(1)),
+  /** The exemption no longer applies after this instant (a bare date: through that day, UTC). */
+  expires: z.union([z.iso.datetime({ offset: true }), z.iso.date()]),
+});
 export type Exemption = z.infer<typeof exemptionSchema>;
 
 /**
@@ -54,67 +60,61 @@ export type Exemption = z.infer<typeof exemptionSchema>;
  * resource with one of its values (an empty list accepts any value). An empty
  * scope is every resource of the control's type.
  */
-export const scopeSchema = z
-  .object({ tags: z.record(z.string().min(1), z.array(z.string())).default({}) })
-  .strict();
+export const scopeSchema = z.strictObject({
+  tags: z._default(z.record(z.string().check(z.minLength(1)), z.array(z.string())), {}),
+});
 export type Scope = z.infer<typeof scopeSchema>;
 
 /** `config.controls.<id>`: mode and scope for every control, plus that control's own settings. */
-function controlEntrySchema(settings: z.ZodObject) {
-  return z
-    .object({
-      mode: z.enum(controlModes).optional(),
-      scope: scopeSchema.optional(),
-      ...settings.partial().shape,
-    })
-    .strict();
+function controlEntrySchema(settings: z.ZodMiniObject) {
+  return z.strictObject({
+    mode: z.optional(z.enum(controlModes)),
+    scope: z.optional(scopeSchema),
+    ...z.partial(settings).shape,
+  });
 }
 
-const controlsSchema = z
-  .object(
-    Object.fromEntries(
-      catalog.map((entry) => [entry.metadata.id, controlEntrySchema(entry.settings).optional()]),
-    ),
-  )
-  .strict();
+const controlsSchema = z.strictObject(
+  Object.fromEntries(
+    catalog.map((entry) => [entry.metadata.id, z.optional(controlEntrySchema(entry.settings))]),
+  ),
+);
 
-export const configSchema = z
-  .object({
-    homeRegion: regionSchema.default("eu-west-1"),
-    watchedRegions: z.array(regionSchema).default([]),
-    oncallEmails: z.array(z.email()).default([]),
-    controls: controlsSchema.default({}),
-    approvalTimeout: isoDuration.default("PT24H"),
-    exemptions: z.array(exemptionSchema).default([]),
-    /**
-     * Tag key of resource exemptions: `<key>` exempts from every control,
-     * `<key>:<control-id>` from one; the value is `<YYYY-MM-DD> <reason>`.
-     */
-    exemptionTag: z.string().min(1).max(100).default("driftwarden:exempt"),
-    /** Whoever can tag a resource can exempt it, so a tag exemption lasts at most this long from first sight. */
-    maxTagExemption: isoDuration.default("P30D"),
-    /** EventBridge Scheduler expression for the backstop sweep. */
-    sweepSchedule: z.string().min(1).default("rate(6 hours)"),
-    remediatorRoleName: z.string().min(1).default("driftwarden-remediator"),
-    /** Set by the local runtime and by infra once the role exists; derived from the name otherwise. */
-    remediatorRoleArn: z.string().startsWith("arn:").optional(),
-    /**
-     * Which KMS key signs approval links. HMAC keys do not rotate automatically:
-     * raising this number and deploying replaces the key (README: rotating the link key).
-     */
-    approvalKeyGeneration: z.number().int().positive().default(1),
-    /** Flapping protection: suspend automatic fixing after this many fixes within the window. */
-    flapping: z
-      .object({ maxFixes: z.number().int().positive().default(3), window: isoDuration.default("PT1H") })
-      .strict()
-      .default({ maxFixes: 3, window: "PT1H" }),
-  })
-  .strict();
+export const configSchema = z.strictObject({
+  homeRegion: z._default(regionSchema, "eu-west-1"),
+  watchedRegions: z._default(z.array(regionSchema), []),
+  oncallEmails: z._default(z.array(z.email()), []),
+  controls: z._default(controlsSchema, {}),
+  approvalTimeout: z._default(isoDuration, "PT24H"),
+  exemptions: z._default(z.array(exemptionSchema), []),
+  /**
+   * Tag key of resource exemptions: `<key>` exempts from every control,
+   * `<key>:<control-id>` from one; the value is `<YYYY-MM-DD> <reason>`.
+   */
+  exemptionTag: z._default(z.string().check(z.minLength(1), z.maxLength(100)), "driftwarden:exempt"),
+  /** Whoever can tag a resource can exempt it, so a tag exemption lasts at most this long from first sight. */
+  maxTagExemption: z._default(isoDuration, "P30D"),
+  /** EventBridge Scheduler expression for the backstop sweep. */
+  sweepSchedule: z._default(z.string().check(z.minLength(1)), "rate(6 hours)"),
+  remediatorRoleName: z._default(z.string().check(z.minLength(1)), "driftwarden-remediator"),
+  /** Set by the local runtime and by infra once the role exists; derived from the name otherwise. */
+  remediatorRoleArn: z.optional(z.string().check(z.startsWith("arn:"))),
+  /**
+   * Which KMS key signs approval links. HMAC keys do not rotate automatically:
+   * raising this number and deploying replaces the key (README: rotating the link key).
+   */
+  approvalKeyGeneration: z._default(positiveInt, 1),
+  /** Flapping protection: suspend automatic fixing after this many fixes within the window. */
+  flapping: z._default(
+    z.strictObject({ maxFixes: z._default(positiveInt, 3), window: z._default(isoDuration, "PT1H") }),
+    { maxFixes: 3, window: "PT1H" },
+  ),
+});
 
 export type DriftwardenConfig = z.infer<typeof configSchema>;
 
 /** `path: problem` for each issue, naming an unknown key as the field itself. */
-export function describeConfigIssues(error: z.ZodError, prefix = ""): string[] {
+export function describeConfigIssues(error: z.core.$ZodError, prefix = ""): string[] {
   return error.issues.flatMap((issue) => {
     const at = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
     if (issue.code === "unrecognized_keys") {

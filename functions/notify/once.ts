@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
 import type { DriftwardenResources } from "../lib/resources.js";
 import type { Notification } from "./message.js";
 import { publishNotification } from "./publish.js";
@@ -22,7 +22,7 @@ export async function publishOnce(
   now: Date,
 ): Promise<{ messageId: string; published: boolean }> {
   const pk = `notified#${key}`;
-  const db = clients.dynamo(res.region);
+  const db = dynamo(res.region);
   try {
     await db.send(
       new PutCommand({

@@ -1,5 +1,5 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { clients } from "../lib/aws.js";
+import { sns } from "../lib/clients/sns.js";
 import type { DriftwardenResources } from "../lib/resources.js";
 import type { Notification } from "./message.js";
 
@@ -8,7 +8,7 @@ export async function publishNotification(
   res: Pick<DriftwardenResources, "topicArn" | "region">,
   notification: Notification,
 ): Promise<{ messageId: string }> {
-  const result = await clients.sns(res.region).send(
+  const result = await sns(res.region).send(
     new PublishCommand({
       TopicArn: res.topicArn,
       Subject: notification.subject,

@@ -1,6 +1,6 @@
 import { createTlsProbe } from "../controls/cloudfront-tls-to-origin/probe.js";
 import type { ControlContext, OriginProbe } from "../controls/types.js";
-import { clients } from "../lib/aws.js";
+import { controlClients } from "../lib/clients/controls.js";
 import { now } from "../lib/clock.js";
 
 let probe: OriginProbe | undefined;
@@ -12,5 +12,5 @@ export function useProbe(override: OriginProbe | undefined): void {
 
 export function controlContext(target: { account: string; region: string }): ControlContext {
   probe ??= createTlsProbe({});
-  return { account: target.account, region: target.region, clients, now, probe };
+  return { account: target.account, region: target.region, clients: controlClients, now, probe };
 }

@@ -2,7 +2,7 @@ import { type ApprovalRecord, getApproval } from "../approvals/store.js";
 import { controlById } from "../controls/registry.js";
 import { outOfScope } from "../controls/scope.js";
 import type { Change, FindingStatus, RiskAssessment } from "../controls/types.js";
-import { clients } from "../lib/aws.js";
+import { dynamo } from "../lib/clients/dynamo.js";
 import { now } from "../lib/clock.js";
 import { approvalTimeoutSeconds, type ControlMode, controlConfig } from "../lib/config.js";
 import { digest } from "../lib/digest.js";
@@ -171,7 +171,7 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
 
   const exemption = await exemptionFor(
     {
-      clients,
+      clients: { dynamo },
       region: res.region,
       exemptionsTable: res.exemptionsTable,
       eventsTable: res.eventsTable,
@@ -196,7 +196,7 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
 
   if (mode !== "report") {
     const fixes = await recentFixes(
-      { clients, table: res.historyTable, region: res.region },
+      { clients: { dynamo }, table: res.historyTable, region: res.region },
       { control: control.metadata.id, resource: input.resource },
       res.config,
       at,

@@ -1,13 +1,14 @@
-import { lambda } from "../lib/middleware.js";
-import * as steps from "./steps.js";
+import { handler as apply } from "./steps/apply.js";
+import { handler as audit } from "./steps/audit.js";
+import { handler as evaluate } from "./steps/evaluate.js";
+import { handler as notify } from "./steps/notify.js";
+import { handler as requestApproval } from "./steps/request-approval.js";
+import { handler as verify } from "./steps/verify.js";
 
-/** One Lambda per workflow step; infra points each step's function at one of these. */
-export const evaluate = lambda(steps.evaluate);
-export const requestApproval = lambda(steps.requestApproval);
-export const apply = lambda(steps.apply);
-export const verify = lambda(steps.verify);
-export const audit = lambda(steps.audit);
-export const notify = lambda(steps.notify);
-
-/** Every step's handler by step name, for whoever maps the definition's tasks to functions. */
+/**
+ * Every step's Lambda handler by step name, for whoever maps the definition's
+ * tasks to functions (the local runtime). Deployed, each step is its own entry
+ * under ./steps/ (infra/handlers.ts), bundled on its own.
+ */
 export const stepHandlers = { evaluate, requestApproval, apply, verify, audit, notify } as const;
+export { apply, audit, evaluate, notify, requestApproval, verify };

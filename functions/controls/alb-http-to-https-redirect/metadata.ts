@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import type { ControlMetadata } from "../types.js";
 
 export const metadata: ControlMetadata = {
@@ -83,4 +83,4 @@ Keep the HTTPS listener in option_settings (aws:elbv2:listener:443: Protocol HTT
 };
 
 /** The control has no settings beside mode and scope. */
-export const settings = z.object({}).strict();
+export const settings = z.strictObject({});

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import type { ControlMetadata } from "../types.js";
 import { defaultTargetPolicy, recommendedTlsPolicies } from "./policies.js";
 
@@ -55,21 +55,20 @@ export const metadata: ControlMetadata = {
 /** DescribeSSLPolicies names: letters, digits and hyphens. */
 const policyName = z
   .string()
-  .regex(
-    /^[A-Za-z0-9-]{1,128}$/,
-    "must be an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+  .check(
+    z.regex(
+      /^[A-Za-z0-9-]{1,128}$/,
+      "must be an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+    ),
   );
 
-export const settings = z
-  .object({
-    /** A listener whose SslPolicy is one of these complies. */
-    allowedPolicies: z
-      .array(policyName)
-      .min(1, "must list at least one policy")
-      .default([...recommendedTlsPolicies]),
-    /** The policy a drifted listener gets; it must be among allowedPolicies, or the drift is only reported. */
-    targetPolicy: policyName.default(defaultTargetPolicy),
-  })
-  .strict();
+export const settings = z.strictObject({
+  /** A listener whose SslPolicy is one of these complies. */
+  allowedPolicies: z._default(z.array(policyName).check(z.minLength(1, "must list at least one policy")), [
+    ...recommendedTlsPolicies,
+  ]),
+  /** The policy a drifted listener gets; it must be among allowedPolicies, or the drift is only reported. */
+  targetPolicy: z._default(policyName, defaultTargetPolicy),
+});
 
 export type Settings = z.output<typeof settings>;

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { awsRegions } from "../../lib/regions.js";
+import * as z from "../../lib/schema.js";
 import type { ControlMetadata } from "../types.js";
 
 export const metadata: ControlMetadata = {
@@ -71,46 +71,50 @@ const regions = new Set<string>(awsRegions);
 const regionalWebAclArn =
   /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[\w-]{1,128}\/[\w-]{1,36}$/;
 
-export const settings = z
-  .object({
-    /**
-     * The web ACL a load balancer without one gets, per region (a web ACL
-     * protects resources of its own region only). No entry for a region: its
-     * drift is reported, nothing is attached.
-     */
-    webAclArns: z
+export const settings = z.strictObject({
+  /**
+   * The web ACL a load balancer without one gets, per region (a web ACL
+   * protects resources of its own region only). No entry for a region: its
+   * drift is reported, nothing is attached.
+   */
+  webAclArns: z._default(
+    z
       .record(
         z.string(),
         z
           .string()
-          .regex(
-            regionalWebAclArn,
-            "must be the ARN of a REGIONAL WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+          .check(
+            z.regex(
+              regionalWebAclArn,
+              "must be the ARN of a REGIONAL WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+            ),
           ),
       )
-      .superRefine((arns, ctx) => {
-        for (const [region, arn] of Object.entries(arns)) {
-          // Checked here rather than on the key, where zod words every refusal "Invalid key in record".
-          if (!regions.has(region)) {
-            ctx.addIssue({
-              code: "custom",
-              path: [region],
-              message: `"${region}" is not an AWS region (such as eu-west-1)`,
-            });
-            continue;
+      .check(
+        z.superRefine((arns, ctx) => {
+          for (const [region, arn] of Object.entries(arns)) {
+            // Checked here rather than on the key, where zod words every refusal "Invalid key in record".
+            if (!regions.has(region)) {
+              ctx.addIssue({
+                code: "custom",
+                path: [region],
+                message: `"${region}" is not an AWS region (such as eu-west-1)`,
+              });
+              continue;
+            }
+            const aclRegion = regionalWebAclArn.exec(arn)?.[1];
+            if (aclRegion && aclRegion !== region) {
+              ctx.addIssue({
+                code: "custom",
+                path: [region],
+                message: `names a web ACL of ${aclRegion}; a load balancer in ${region} can only be protected by a web ACL of ${region}`,
+              });
+            }
           }
-          const aclRegion = regionalWebAclArn.exec(arn)?.[1];
-          if (aclRegion && aclRegion !== region) {
-            ctx.addIssue({
-              code: "custom",
-              path: [region],
-              message: `names a web ACL of ${aclRegion}; a load balancer in ${region} can only be protected by a web ACL of ${region}`,
-            });
-          }
-        }
-      })
-      .default({}),
-  })
-  .strict();
+        }),
+      ),
+    {},
+  ),
+});
 
 export type Settings = z.output<typeof settings>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import {
   distributionFixActions,
   distributionReadActions,
@@ -43,11 +43,9 @@ export const metadata: ControlMetadata = {
   },
 };
 
-export const settings = z
-  .object({
-    /** The oldest security policy a distribution with its own certificate may use. */
-    minimumProtocolVersion: z.enum(minimumPolicies).default("TLSv1.2_2021"),
-  })
-  .strict();
+export const settings = z.strictObject({
+  /** The oldest security policy a distribution with its own certificate may use. */
+  minimumProtocolVersion: z._default(z.enum(minimumPolicies), "TLSv1.2_2021"),
+});
 
 export type Settings = z.output<typeof settings>;

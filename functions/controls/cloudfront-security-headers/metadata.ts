@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import {
   distributionFixActions,
   distributionReadActions,
@@ -42,13 +42,11 @@ export const metadata: ControlMetadata = {
   },
 };
 
-export const settings = z
-  .object({
-    /** The response headers policy attached where a behavior has none, or one that falls short. */
-    responseHeadersPolicyId: z.string().min(1).default(managedSecurityHeadersPolicyId),
-    /** Whether Strict-Transport-Security must also cover subdomains (includeSubDomains). */
-    requireIncludeSubdomains: z.boolean().default(false),
-  })
-  .strict();
+export const settings = z.strictObject({
+  /** The response headers policy attached where a behavior has none, or one that falls short. */
+  responseHeadersPolicyId: z._default(z.string().check(z.minLength(1)), managedSecurityHeadersPolicyId),
+  /** Whether Strict-Transport-Security must also cover subdomains (includeSubDomains). */
+  requireIncludeSubdomains: z._default(z.boolean(), false),
+});
 
 export type Settings = z.output<typeof settings>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import type { ControlMetadata } from "../types.js";
 
 export const metadata: ControlMetadata = {
@@ -87,4 +87,4 @@ A VPC origin takes the same two props:
 };
 
 /** The control has no settings beside mode and scope. */
-export const settings = z.object({}).strict();
+export const settings = z.strictObject({});

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import {
   distributionFixActions,
   distributionReadActions,
@@ -39,4 +39,4 @@ export const metadata: ControlMetadata = {
 };
 
 /** The control has no settings beside mode and scope. */
-export const settings = z.object({}).strict();
+export const settings = z.strictObject({});

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../lib/schema.js";
 import {
   distributionFixActions,
   distributionReadActions,
@@ -41,17 +41,18 @@ export const metadata: ControlMetadata = {
 /** A WAFv2 web ACL of scope CLOUDFRONT: they live in us-east-1 under `global/webacl`. */
 const globalWebAclArn = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
 
-export const settings = z
-  .object({
-    /** The web ACL attached to a distribution that has none; without it the drift is only reported. */
-    webAclArn: z
+export const settings = z.strictObject({
+  /** The web ACL attached to a distribution that has none; without it the drift is only reported. */
+  webAclArn: z.optional(
+    z
       .string()
-      .regex(
-        globalWebAclArn,
-        "must be the ARN of a CLOUDFRONT-scope WAFv2 web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)",
-      )
-      .optional(),
-  })
-  .strict();
+      .check(
+        z.regex(
+          globalWebAclArn,
+          "must be the ARN of a CLOUDFRONT-scope WAFv2 web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)",
+        ),
+      ),
+  ),
+});
 
 export type Settings = z.output<typeof settings>;
