@@ -21,6 +21,7 @@ export const handler = lambda(
     const deployment = resources();
     if (event.mode === "plan") {
       const groups = await withConfigSources(sweepGroups(deployment), { clients });
+      metrics.addMetric("SweepGroups", MetricUnit.Count, groups.length);
       logger.info("sweep planned", { groups });
       return { groups };
     }
