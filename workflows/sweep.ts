@@ -83,7 +83,8 @@ export function sweepDefinition(fn: string) {
             Page: pageState(fn),
             MorePages: {
               Type: "Choice",
-              Choices: [{ Variable: "$.page.next", IsNull: false, Next: "NextPage" }],
+              // Not IsNull rather than IsNull: false, which aws-local-stepfunctions 3.0 never matches.
+              Choices: [{ Not: { Variable: "$.page.next", IsNull: true }, Next: "NextPage" }],
               Default: "GroupDone",
             },
             NextPage: {

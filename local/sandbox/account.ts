@@ -12,6 +12,7 @@ import {
   useClientPlugin,
 } from "../../functions/lib/aws.js";
 import { ConfigurationError } from "../../functions/lib/errors.js";
+import { currentFunction } from "../invocation.js";
 import { SandboxClock } from "./clock.js";
 import { CLOUDFRONT_REGION, CloudFrontService } from "./cloudfront.js";
 import {
@@ -30,6 +31,7 @@ import { IdSource } from "./ids.js";
 import { currentInvocation, FunctionCrashedError } from "./invocation.js";
 import { copy, type Json } from "./json.js";
 import { type KmsKeySpec, KmsService } from "./kms.js";
+import { RateLimits } from "./rate-limits.js";
 import { sandboxRetryStrategy } from "./sdk-retry.js";
 import type { CallContext, SandboxService } from "./service.js";
 import { type Publication, SnsService } from "./sns.js";
@@ -104,6 +106,13 @@ export class SandboxAccount {
   private readonly services: Record<string, SandboxService>;
   private readonly handlers = new Map<string, ServiceHandler>();
   private readonly throttles = new Map<string, number>();
+  private readonly rateLimits: RateLimits;
+  /**
+   * Every request that reached the account, by `<function> <service>:<action>` (the function
+   * that made it, or `person`), and how many of them its rate limits refused (a retried call
+   * counts once per attempt, as AWS counts requests).
+   */
+  readonly callCounts = new Map<string, { made: number; throttled: number }>();
   private readonly listeners = new Set<MutationListener>();
   private readonly notifying = new Set<Promise<unknown>>();
   private readonly origins: Record<string, OriginProbeStatus>;
@@ -119,6 +128,7 @@ export class SandboxAccount {
     this.region = options.region ?? DEFAULT_REGION;
     this.clock = options.clock ?? new SandboxClock();
     this.waits = new SandboxWaits(this.clock);
+    this.rateLimits = new RateLimits(this.clock);
     this.remediatorRoleArn =
       options.remediatorRoleArn ?? `arn:aws:iam::${this.account}:role/driftwarden-remediator`;
     const state = parseSandboxState(options.state);
@@ -203,6 +213,14 @@ export class SandboxAccount {
         identity,
         now: this.clock.now(),
       };
+      const key = `${currentFunction() ?? "person"} ${service}:${action}`;
+      const count = this.callCounts.get(key) ?? { made: 0, throttled: 0 };
+      this.callCounts.set(key, count);
+      count.made += 1;
+      if (!this.rateLimits.take(service, action, ctx.region)) {
+        count.throttled += 1;
+        throw throttlingError(service as SandboxServiceName, action);
+      }
       const builtin = this.services[service];
       if (!builtin) return { output: await this.delegate(service, action, input, ctx), requestId };
       const request = copy(input);
