@@ -403,9 +403,14 @@ export class SandboxAccount {
     this.passThrough.add(service);
   }
 
-  /** The scenario's faults, from now on, for calls made inside a function invocation. */
+  /**
+   * The scenario's faults, from now on, for calls made inside a function invocation. They stand in
+   * for the rate limits too: a scenario with faults names the throttling it wants, and both drawing
+   * on one call would make its report depend on how concurrent executions interleave in real time.
+   */
   useFaults(faults: Faults): void {
     this.faults = new FaultPlan(faults);
+    this.rateLimits.enabled = false;
   }
 
   /** A number in [0, 1) for a stable key, from the scenario's seed (jitter the SDK does not draw itself). */

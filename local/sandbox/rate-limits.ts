@@ -40,13 +40,15 @@ interface Bucket {
 
 export class RateLimits {
   private readonly buckets = new Map<string, Bucket>();
+  /** Off where a scenario's faults model throttling instead (see SandboxAccount.useFaults). */
+  enabled = true;
 
   constructor(private readonly clock: SandboxClock) {}
 
   /** Takes a token for the call; false when its bucket is empty (the call is throttled). */
   take(service: string, action: string, region: string): boolean {
     const rule = rateLimitRules.find((r) => r.service === service && r.actions.test(action));
-    if (!rule) return true;
+    if (!rule || !this.enabled) return true;
     const key = rule.global ? rule.service : `${rule.service}:${region}`;
     const now = this.clock.now().getTime();
     const bucket = this.buckets.get(key) ?? { tokens: rule.spec.capacity, at: now };

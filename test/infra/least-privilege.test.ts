@@ -256,6 +256,16 @@ function iamRequest(call: Call): IamRequest | undefined {
           : "*";
       return { action: `cloudfront:${call.action}`, resource, context: {} };
     }
+    case "config":
+      // Describing recorders authorizes on each recorder it reads; advanced query has no resource type.
+      return {
+        action: `config:${call.action}`,
+        resource:
+          call.action === "SelectResourceConfig"
+            ? "*"
+            : `arn:aws:config:${deployment.homeRegion ?? "us-east-1"}:${account}:configuration-recorder/default/recorder`,
+        context: {},
+      };
     default:
       throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
   }
