@@ -4,7 +4,7 @@ import type { ScenarioState } from "./sandbox/state.js";
  * A generated account of many load balancers and distributions, for the
  * sweep's tests and bench: every ALB has an HTTP listener (every `driftEvery`-th
  * forwards instead of redirecting: a drift) and HTTPS listeners on a TLS 1.3
- * policy; every distribution redirects viewers to HTTPS and talks TLS 1.2 to
+ * policy (the same ALBs' first HTTPS listener allows TLS 1.2 without 1.3: a drift); every distribution redirects viewers to HTTPS and talks TLS 1.2 to
  * its origin, except every `driftEvery`-th, which allows HTTP viewers.
  */
 export interface LargeAccountOptions {
@@ -21,8 +21,9 @@ export interface LargeAccountOptions {
 
 export interface LargeAccount {
   state: ScenarioState;
-  /** The drifted HTTP listeners and distributions. */
+  /** The drifted HTTP listeners, HTTPS listeners and distributions. */
   driftedListeners: string[];
+  driftedHttpsListeners: string[];
   driftedDistributions: string[];
 }
 
@@ -121,6 +122,7 @@ export function largeAccount(options: LargeAccountOptions): LargeAccount {
   const loadBalancers: Record<string, unknown>[] = [];
   const listeners: Record<string, unknown>[] = [];
   const driftedListeners: string[] = [];
+  const driftedHttpsListeners: string[] = [];
   for (let i = 0; i < options.loadBalancers; i++) {
     const lbPath = `app/lb-${i}/${hex(i, 16)}`;
     const lb = `${elb}:loadbalancer/${lbPath}`;
@@ -136,6 +138,7 @@ export function largeAccount(options: LargeAccountOptions): LargeAccount {
     const drifted = i % options.driftEvery === 0;
     const http = `${elb}:listener/${lbPath}/${hex(1, 16)}`;
     if (drifted) driftedListeners.push(http);
+    if (drifted) driftedHttpsListeners.push(`${elb}:listener/${lbPath}/${hex(2, 16)}`);
     listeners.push({
       ListenerArn: http,
       LoadBalancerArn: lb,
@@ -149,7 +152,8 @@ export function largeAccount(options: LargeAccountOptions): LargeAccount {
         LoadBalancerArn: lb,
         Port: n === 1 ? 443 : 8442 + n,
         Protocol: "HTTPS",
-        SslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        SslPolicy:
+          drifted && n === 1 ? "ELBSecurityPolicy-TLS-1-2-2017-01" : "ELBSecurityPolicy-TLS13-1-2-2021-06",
         Certificates: [{ CertificateArn: `arn:aws:acm:${region}:${account}:certificate/${hex(i, 8)}` }],
         DefaultActions: [{ Type: "forward", TargetGroupArn: tg }],
       });
@@ -168,5 +172,10 @@ export function largeAccount(options: LargeAccountOptions): LargeAccount {
     cloudfront: { distributions },
     ...(options.recorded ? { config: { recorder: { resourceTypes: options.recorded } } } : {}),
   };
-  return { state: state as unknown as ScenarioState, driftedListeners, driftedDistributions };
+  return {
+    state: state as unknown as ScenarioState,
+    driftedListeners,
+    driftedHttpsListeners,
+    driftedDistributions,
+  };
 }

@@ -8,6 +8,7 @@ import {
 import {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeSSLPoliciesCommand,
   DescribeTagsCommand,
   type Listener,
   type LoadBalancer,
@@ -78,8 +79,16 @@ function loadBalancerOfListener(listenerArn: string): string | undefined {
 export interface Elbv2Page {
   region: string;
   loadBalancers: LoadBalancer[];
+  /** Listeners by load balancer, when the page's source listed them (AWS Config); else read per load balancer. */
+  listeners?: Map<string, Listener[]>;
   tagsNeeded: boolean;
 }
+
+/**
+ * ELB's predefined TLS policies never change, so a warm function reads each
+ * one once, whichever page asks (pages of one group run in one region).
+ */
+const predefinedPolicies = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 export interface CloudFrontPage {
   distributions: DistributionSummary[];
@@ -124,6 +133,12 @@ function elbv2Reads(real: Sendable, page: Elbv2Page): Sendable {
       return undefined;
     }
     if (is(command, DescribeListenersCommand)) {
+      const input = (command as { input: { LoadBalancerArn?: string; Marker?: string } }).input;
+      const listed =
+        input.LoadBalancerArn && !input.Marker ? page.listeners?.get(input.LoadBalancerArn) : undefined;
+      if (listed) return Promise.resolve({ Listeners: listed });
+    }
+    if (is(command, DescribeListenersCommand)) {
       const input = (command as { input: { ListenerArns?: string[] } }).input;
       const [arn, ...more] = input.ListenerArns ?? [];
       const owner = arn && more.length === 0 ? loadBalancerOfListener(arn) : undefined;
@@ -133,6 +148,19 @@ function elbv2Reads(real: Sendable, page: Elbv2Page): Sendable {
         // Not among what was listed (created since, or a long listener list): ask ELB itself.
         return listener ? { Listeners: [listener] } : real.send(command);
       });
+    }
+    if (is(command, DescribeSSLPoliciesCommand)) {
+      // Per client: the function's clients live as long as it stays warm (and one region each).
+      const byInput = predefinedPolicies.get(real) ?? new Map<string, Promise<unknown>>();
+      predefinedPolicies.set(real, byInput);
+      const key = JSON.stringify((command as { input: unknown }).input);
+      let known = byInput.get(key);
+      if (!known) {
+        known = real.send(command);
+        byInput.set(key, known);
+        known.catch(() => byInput.delete(key));
+      }
+      return known;
     }
     if (is(command, DescribeTagsCommand) && !page.tagsNeeded) {
       const input = (command as { input: { ResourceArns?: string[] } }).input;

@@ -6,6 +6,7 @@ import { checkTarget, type IntakeResult, type StartDeps, type TriggerOrigin } fr
 import { controlConfig } from "../lib/config.js";
 import { errorMessage } from "../lib/errors.js";
 import { logger } from "../lib/observability.js";
+import { configDistributionPage, configLoadBalancerPage } from "./config-listing.js";
 import { pageClients } from "./page-reads.js";
 import type { SweepGroup } from "./plan.js";
 
@@ -44,8 +45,19 @@ interface Listed {
 }
 
 async function listPage(request: PageRequest, deps: StartDeps, tagsNeeded: boolean): Promise<Listed> {
-  const { region, service } = request.group;
+  const { region, service, source } = request.group;
   const Marker = request.marker ?? undefined;
+  if (source === "config" && service === "elbv2") {
+    const page = await configLoadBalancerPage(deps.clients, region, request.marker);
+    return {
+      next: page.next,
+      page: { elbv2: { region, loadBalancers: page.loadBalancers, listeners: page.listeners, tagsNeeded } },
+    };
+  }
+  if (source === "config") {
+    const page = await configDistributionPage(deps.clients, request.marker);
+    return { next: page.next, page: { cloudfront: { distributions: page.distributions, tagsNeeded } } };
+  }
   if (service === "elbv2") {
     const out = await deps.clients
       .elbv2(region)

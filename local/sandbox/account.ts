@@ -22,6 +22,7 @@ import {
   failedCallEvent,
   type Mutation,
 } from "./cloudtrail.js";
+import { ConfigService } from "./config.js";
 import { Elbv2Service } from "./elbv2.js";
 import { isServiceError, type SandboxServiceName, throttlingError } from "./errors.js";
 import { faultResponse } from "./fault-responses.js";
@@ -119,6 +120,7 @@ export class SandboxAccount {
   /** ACM certificates the scenario describes (nothing calls ACM, so they stay as given). */
   private readonly acm: SandboxState["acm"];
   private readonly passThrough = new Set<string>();
+  private readonly recordedConfig: SandboxState["config"];
   private faults = new FaultPlan({ seed: 0, rules: [], crashAfter: [] });
 
   constructor(options: SandboxAccountOptions = {}) {
@@ -156,7 +158,9 @@ export class SandboxAccount {
       sts: new StsService(),
       wafv2: this.wafv2,
       kms: this.kms,
+      config: new ConfigService(state.config?.recorder, this.account, () => this.state()),
     };
+    this.recordedConfig = state.config;
     this.origins = { ...state.origins };
     this.acm = state.acm;
     this.probe = async ({ host, port }) => {
@@ -389,6 +393,7 @@ export class SandboxAccount {
       elbv2: this.elbv2.snapshot(),
       cloudfront: this.cloudfront.snapshot(),
       ...(this.acm ? { acm: this.acm } : {}),
+      ...(this.recordedConfig ? { config: this.recordedConfig } : {}),
       wafv2: this.wafv2.snapshot(),
       origins: { ...this.origins },
     };

@@ -86,6 +86,7 @@ describe("the sweep over 200 ALBs and 20 distributions", () => {
     expect(report.executions.map((e) => `${e.control} ${e.resource}`).sort()).toEqual(
       [
         ...generated.driftedListeners.map((arn) => `alb-http-to-https-redirect ${arn}`),
+        ...generated.driftedHttpsListeners.map((arn) => `alb-tls-policy ${arn}`),
         ...generated.driftedDistributions.map((arn) => `cloudfront-viewer-https ${arn}`),
       ].sort(),
     );
@@ -93,15 +94,72 @@ describe("the sweep over 200 ALBs and 20 distributions", () => {
     // Assess: each piece of state read once, within 10% of the floor
     const calls = sweepCalls(runtime);
     const floor = describeFloor(
-      { loadBalancers: 200, httpListeners: 200, sslPoliciesInUse: 1, distributions: 20 },
+      { loadBalancers: 200, httpListeners: 200, sslPoliciesInUse: 2, distributions: 20 },
       swept,
     );
     const made = (calls.elbv2?.made ?? 0) + (calls.cloudfront?.made ?? 0) + (calls.wafv2?.made ?? 0);
     expect(made).toBeLessThanOrEqual(1.1 * (floor.elbv2 + floor.cloudfront + floor.wafv2));
     // Assess: the rate limits were met (the burst ran out) and paced, never surfaced
     expect(calls.elbv2?.made ?? 0).toBeGreaterThan(40);
+    expect(calls.config).toEqual({ made: 4, throttled: 0 });
     expect(runtime.clock.now().getTime() - started).toBeGreaterThanOrEqual(
       ((floor.elbv2 - 40) / 10) * 1000 * 0.9,
     );
+  }, 120_000);
+
+  it("lists from AWS Config where its recorder records the types, at a hundred resources per query", async () => {
+    // Prepare
+    const generated = largeAccount({
+      account,
+      region,
+      loadBalancers: 200,
+      listenersPerLoadBalancer: 5,
+      distributions: 200,
+      driftEvery: 10,
+      recorded: [
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::CloudFront::Distribution",
+      ],
+    });
+    const configSwept = ["alb-tls-policy", "cloudfront-viewer-https", "cloudfront-tls-to-origin"];
+    runtime = await LocalRuntime.start({
+      account,
+      region,
+      clock: "2026-03-01T09:00:00Z",
+      config: parseConfig({
+        homeRegion: region,
+        watchedRegions: [region],
+        controls: Object.fromEntries([
+          ...configSwept.map((id) => [id, { mode: "report" }]),
+          ...[...off, "alb-http-to-https-redirect"].map((id) => [id, { mode: "off" }]),
+        ]),
+      }),
+      state: generated.state,
+    });
+
+    // Act
+    await runtime.sweep();
+
+    // Assess: the same drifts found
+    const report = await runtime.report("sweep");
+    expect(report.errors).toEqual([]);
+    expect(report.executions.map((e) => `${e.control} ${e.resource}`).sort()).toEqual(
+      [
+        ...generated.driftedHttpsListeners.map((arn) => `alb-tls-policy ${arn}`),
+        ...generated.driftedDistributions.map((arn) => `cloudfront-viewer-https ${arn}`),
+      ].sort(),
+    );
+    // Assess: 2 load balancer pages, 10 listener queries of 100, 2 distribution pages, the recorders of
+    // two regions, and one look-up per TLS policy in use; nothing else, nothing throttled into view
+    const calls = sweepCalls(runtime);
+    const selects = runtime.sandbox.callCounts.get("sweep config:SelectResourceConfig");
+    expect(selects?.made).toBe(2 + 10 + 2 + (selects?.throttled ?? 0));
+    expect(calls.cloudfront).toBeUndefined();
+    expect(runtime.sandbox.callCounts.get("sweep elbv2:DescribeSSLPolicies")).toEqual({
+      made: 2,
+      throttled: 0,
+    });
+    expect(calls.elbv2?.made).toBe(2);
   }, 120_000);
 });
