@@ -355,6 +355,7 @@ beforeAll(async () => {
     await runScenario("alb-exemption-tag-on-load-balancer");
     await runScenario("alb-flapping-suspended");
     await runScenario("alb-sweep-finds-unreported-drift");
+    await runScenario("alb-sweep-from-config-finds-unreported-drift");
     // A sweep finds the drift whose request expired: it asks how that execution ended before starting anew.
     await runScenario("edge-approval-expired-then-sweep-asks-again");
     await runScenario("alb-no-https-listener-approval-expired");

@@ -162,4 +162,42 @@ describe("the sweep over 200 ALBs and 20 distributions", () => {
     });
     expect(calls.elbv2?.made).toBe(2);
   }, 120_000);
+
+  it("a group that cannot be listed after every retry is reported; the other groups are swept", async () => {
+    // Prepare
+    const generated = largeAccount({
+      account,
+      region,
+      loadBalancers: 3,
+      listenersPerLoadBalancer: 2,
+      distributions: 3,
+      driftEvery: 2,
+    });
+    runtime = await LocalRuntime.start({
+      account,
+      region,
+      clock: "2026-03-01T09:00:00Z",
+      config: parseConfig({
+        homeRegion: region,
+        controls: Object.fromEntries([
+          ...swept.map((id) => [id, { mode: "report" }]),
+          ...off.map((id) => [id, { mode: "off" }]),
+        ]),
+      }),
+      state: generated.state,
+    });
+    runtime.sandbox.throttle({ service: "elbv2", action: "DescribeLoadBalancers", times: 1000 });
+
+    // Act
+    await runtime.sweep(1);
+
+    // Assess
+    const report = await runtime.report("sweep");
+    expect(report.errors).toEqual([
+      { step: 1, message: expect.stringMatching(/^sweep of elbv2 in eu-west-1 failed: .*Throttling/) },
+    ]);
+    expect(report.executions.map((e) => e.resource).sort()).toEqual(
+      [...generated.driftedDistributions].sort(),
+    );
+  }, 120_000);
 });
