@@ -161,7 +161,18 @@ export class ConfigService implements SandboxService {
 
   private select(read: InputReader, region: string): Json {
     const expression = read.requiredString("Expression");
-    const limit = read.integer("Limit", 0, MAX_LIMIT) ?? MAX_LIMIT;
+    const requested = read.input.Limit;
+    if (
+      requested !== undefined &&
+      (typeof requested !== "number" ||
+        !Number.isInteger(requested) ||
+        requested < 0 ||
+        requested > MAX_LIMIT)
+    ) {
+      // One of the errors SelectResourceConfig documents, rather than a generic validation error.
+      throw unmodeled(SERVICE, "InvalidLimitException", `Limit must be between 0 and ${MAX_LIMIT}`);
+    }
+    const limit = (requested as number | undefined) ?? MAX_LIMIT;
     const token = read.string("NextToken");
     const query = parseQuery(expression);
     const matching = this.items(region).filter((item) =>
