@@ -112,6 +112,11 @@ export interface Report {
   state: ScenarioState;
   /** Present when the scenario had `faults`. */
   faultsInjected?: FaultCounts;
+  /**
+   * Requests the account's rate limits refused (and the SDK retried, waiting on the sandbox
+   * clock); present only when there were some: a burst larger than AWS allows takes time.
+   */
+  rateLimited?: number;
 }
 
 interface QueuedEvent {
@@ -664,6 +669,10 @@ export class LocalRuntime {
       };
     });
     const remediatorRole = this.remediator.sessionIssuerArn;
+    const rateLimited = [...this.sandbox.callCounts.values()].reduce(
+      (sum, count) => sum + count.throttled,
+      0,
+    );
     return {
       scenario: name,
       executions,
@@ -700,6 +709,7 @@ export class LocalRuntime {
       errors: this.errors,
       state: this.sandbox.state(),
       ...(this.options.faults ? { faultsInjected: this.sandbox.faultsInjected } : {}),
+      ...(rateLimited > 0 ? { rateLimited } : {}),
     };
   }
 
