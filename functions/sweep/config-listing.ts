@@ -28,15 +28,13 @@ async function select(
   expression: string,
   token: string | null,
 ): Promise<Page<Record<string, unknown>>> {
-  const out = await clients
-    .config(region)
-    .send(
-      new SelectResourceConfigCommand({
-        Expression: expression,
-        Limit: CONFIG_PAGE_SIZE,
-        NextToken: token ?? undefined,
-      }),
-    );
+  const out = await clients.config(region).send(
+    new SelectResourceConfigCommand({
+      Expression: expression,
+      Limit: CONFIG_PAGE_SIZE,
+      NextToken: token ?? undefined,
+    }),
+  );
   return {
     items: (out.Results ?? []).map((result) => JSON.parse(result) as Record<string, unknown>),
     next: out.NextToken ?? null,
