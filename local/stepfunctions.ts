@@ -465,9 +465,13 @@ export class LocalStepFunctions {
       if (state.Type !== "Task") continue;
       const resource = String(state.Resource);
       const visitOf = (input: unknown) =>
-        // Map iterations run the same state side by side; each iteration's input tells its visits apart.
+        // Map iterations run the same state side by side; each iteration's data (not when it ran,
+        // which varies from run to run) tells its visits apart, so fault draws stay repeatable.
         this.nested.has(name)
-          ? `${execution.name}/${name}/${createHash("sha256").update(JSON.stringify(input)).digest("hex").slice(0, 16)}`
+          ? `${execution.name}/${name}/${createHash("sha256")
+              .update(JSON.stringify(input).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>"))
+              .digest("hex")
+              .slice(0, 16)}`
           : `${execution.name}/${name}`;
       if (resource.endsWith(".waitForTaskToken")) {
         handlers[name] = (input) =>

@@ -40,10 +40,9 @@ async function recordedTypes(
 ): Promise<(type: string) => boolean> {
   const config = clients.config(region);
   try {
-    const [recorders, statuses] = await Promise.all([
-      config.send(new DescribeConfigurationRecordersCommand({})),
-      config.send(new DescribeConfigurationRecorderStatusCommand({})),
-    ]);
+    // One after the other: two calls, and a run with injected faults stays repeatable.
+    const recorders = await config.send(new DescribeConfigurationRecordersCommand({}));
+    const statuses = await config.send(new DescribeConfigurationRecorderStatusCommand({}));
     const recording = new Set(
       (statuses.ConfigurationRecordersStatus ?? []).filter((s) => s.recording).map((s) => s.name),
     );
@@ -64,11 +63,8 @@ export async function withConfigSources(
   deps: { clients: Pick<Clients, "config"> },
 ): Promise<SweepGroup[]> {
   const regions = [...new Set(groups.map((group) => group.region))];
-  const recorded = new Map(
-    await Promise.all(
-      regions.map(async (region) => [region, await recordedTypes(deps.clients, region)] as const),
-    ),
-  );
+  const recorded = new Map<string, (type: string) => boolean>();
+  for (const region of regions) recorded.set(region, await recordedTypes(deps.clients, region));
   return groups.map((group) => {
     const covers = recorded.get(group.region);
     const all = configResourceTypes[group.service].every((type) => covers?.(type) ?? false);
