@@ -5,9 +5,7 @@
  *
  * Plan names the groups (region x service, each with its active controls and
  * whether AWS Config or the describe APIs list it). An inline Map runs the
- * groups side by side, at most `groupConcurrency` at once (each region's
- * ELBv2 and the global CloudFront have their own rate limits, so groups do
- * not share a bucket); within a group a loop sweeps one page per Lambda
+ * groups, at most `groupConcurrency` at once; within a group a loop sweeps one page per Lambda
  * invocation, one after another, so no group ever outruns its service's rate
  * and no step comes near a Lambda timeout however large the account. (A
  * Distributed Map would need the pages up front; the loop discovers them.)
@@ -18,7 +16,14 @@
  */
 import { lambdaTransientErrors, throttlingErrors, transientErrors } from "./remediation.js";
 
-export const groupConcurrency = 4;
+/**
+ * Groups one at a time: each page already runs at its service's rate, the
+ * sweep's share of an account's API rate stays small beside the other tools
+ * that call the same APIs, and workflows start in the registry's order, so
+ * a sweep's report reads the same every run. Raising it sweeps regions side
+ * by side (each region's ELBv2 has its own bucket).
+ */
+export const groupConcurrency = 1;
 
 const retry = [
   {
