@@ -33,12 +33,12 @@ export const intakeFunction: FunctionSpec = {
 
 export const sweepFunction: FunctionSpec = {
   component: "Sweep",
-  handler: "functions/intake/handler.sweepHandler",
+  handler: "functions/sweep/handler.handler",
   role: "sweep",
   memory: "512 MB",
-  // Lists and re-reads every resource of every control in every watched region, one after another.
-  timeout: "10 minutes",
-  description: "driftwarden: scheduled backstop sweep over every control's resources",
+  // One page of one group per invocation (see workflows/sweep.ts): a few hundred reads at the service's rate.
+  timeout: "5 minutes",
+  description: "driftwarden: one step of the sweep state machine (plan, or one page of resources)",
 };
 
 export const approvalEndpointFunction: FunctionSpec = {

@@ -406,6 +406,14 @@ export function functionStatements(
         ...startsWorkflows(arns),
         // The per-resource records that name executions, shared with intake.
         eventItems("Executions", arns, ["dynamodb:GetItem", "dynamodb:UpdateItem"], ["target#"]),
+        // Which types AWS Config records in each swept region (CloudFront's in us-east-1, hence any region).
+        {
+          sid: "ConfigRecorders",
+          actions: ["config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"],
+          resources: [`arn:${arns.partition}:config:*:${arns.account}:configuration-recorder/*`],
+        },
+        // Advanced query lists recorded resources with their configuration; it has no resource type.
+        { sid: "ConfigAdvancedQuery", actions: ["config:SelectResourceConfig"], resources: ["*"] },
       ];
     case "evaluate":
       return [

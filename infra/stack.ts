@@ -34,6 +34,7 @@ import {
   functionPermissions,
   functionStatements,
   homeBusArn,
+  logDeliveryActions,
   policyDocument,
   remediatorOnlyFromApply,
   remediatorRole,
@@ -44,6 +45,12 @@ import {
 } from "./permissions.js";
 import { type PlannedRule, type RegionPlan, routingPlan } from "./routing-plan.js";
 import { deployedConfig, remediatorRoleNameFor, type Settings } from "./settings.js";
+import {
+  sweepDefinitionJson,
+  sweepSchedulerStatements,
+  sweepStateMachineName,
+  sweepStateMachineStatements,
+} from "./sweep.js";
 import { dynamoArgs } from "./tables.js";
 import { definitionJson, stateMachineName } from "./workflow.js";
 
@@ -328,12 +335,73 @@ export async function driftwarden(settings: Settings) {
     publishers: [steps.requestApproval, steps.notify, reminders].map((f) => f.nodes.role.arn),
   });
 
-  new sst.aws.CronV2("SweepSchedule", {
-    schedule: settings.sweepSchedule,
-    function: sweep,
-    retries: 2,
-    // A sweep that cannot run lands where the event routing's failures land, and raises the same alarm.
-    dlq: routed.homeDeadLetterQueue.arn,
+  // --- sweep: a state machine on a schedule, one page of resources per Lambda invocation ----------
+  const sweepName = sweepStateMachineName(stage);
+  const sweepLogs = new aws.cloudwatch.LogGroup("SweepLogs", {
+    name: `/aws/vendedlogs/states/${sweepName}`,
+    retentionInDays: 30,
+  });
+  const sweepRole = new aws.iam.Role("SweepRole", {
+    description: "driftwarden sweep state machine: invokes the sweep function only",
+    assumeRolePolicy: JSON.stringify(trustPolicy("states.amazonaws.com", account)),
+  });
+  const sweepPolicy = new aws.iam.RolePolicy("SweepRolePolicy", {
+    role: sweepRole.name,
+    policy: sweep.arn.apply((arn) =>
+      JSON.stringify(policyDocument(sweepStateMachineStatements(arn, logDeliveryActions))),
+    ),
+  });
+  const sweepMachine = new aws.sfn.StateMachine(
+    "Sweep",
+    {
+      name: sweepName,
+      type: "STANDARD",
+      roleArn: sweepRole.arn,
+      definition: sweep.arn.apply((arn) => sweepDefinitionJson(arn)),
+      loggingConfiguration: {
+        logDestination: $interpolate`${sweepLogs.arn}:*`,
+        includeExecutionData: false,
+        level: "ERROR",
+      },
+    },
+    { dependsOn: [sweepPolicy] },
+  );
+  new aws.cloudwatch.MetricAlarm("SweepExecutionsFailed", {
+    name: `driftwarden-${stage}-sweep-failed`,
+    alarmDescription:
+      "driftwarden: a sweep could not list some resources after its retries (see the sweep execution's history); the next sweep starts over",
+    namespace: "AWS/States",
+    metricName: "ExecutionsFailed",
+    dimensions: { StateMachineArn: sweepMachine.arn },
+    statistic: "Sum",
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    alarmActions: [alerts.arn],
+  });
+  const sweepSchedulerRole = new aws.iam.Role("SweepScheduleRole", {
+    description: "driftwarden sweep schedule: starts the sweep state machine only",
+    assumeRolePolicy: JSON.stringify(trustPolicy("scheduler.amazonaws.com", account)),
+  });
+  new aws.iam.RolePolicy("SweepScheduleRolePolicy", {
+    role: sweepSchedulerRole.name,
+    policy: $resolve([sweepMachine.arn, routed.homeDeadLetterQueue.arn]).apply(([machine, queue]) =>
+      JSON.stringify(policyDocument(sweepSchedulerStatements(machine as string, queue as string))),
+    ),
+  });
+  new aws.scheduler.Schedule("SweepSchedule", {
+    scheduleExpression: settings.sweepSchedule,
+    flexibleTimeWindow: { mode: "OFF" },
+    target: {
+      arn: sweepMachine.arn,
+      roleArn: sweepSchedulerRole.arn,
+      input: "{}",
+      retryPolicy: { maximumRetryAttempts: 2 },
+      // A sweep that cannot start lands where the event routing's failures land, and raises the same alarm.
+      deadLetterConfig: { arn: routed.homeDeadLetterQueue.arn },
+    },
   });
 
   new sst.aws.CronV2("ReminderSchedule", {

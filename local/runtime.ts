@@ -8,7 +8,7 @@ import {
 import { latestPerExecution, listAudit } from "../functions/audit/store.js";
 import type { Change } from "../functions/controls/types.js";
 import { deployedEventRules } from "../functions/events/deployed.js";
-import { handler as intakeHandler, sweepHandler } from "../functions/intake/handler.js";
+import { handler as intakeHandler } from "../functions/intake/handler.js";
 import type { IntakeResult } from "../functions/intake/intake.js";
 import { useDynamoEndpoint } from "../functions/lib/aws.js";
 import { useClock } from "../functions/lib/clock.js";
@@ -25,6 +25,8 @@ import {
   outboxTable,
   tables,
 } from "../functions/lib/tables.js";
+import { handler as sweepHandler } from "../functions/sweep/handler.js";
+import type { PageResult } from "../functions/sweep/page.js";
 import { useProbe } from "../functions/workflow/context.js";
 import { stepHandlers } from "../functions/workflow/handlers.js";
 import type { Outcome, WorkflowInput } from "../functions/workflow/types.js";
@@ -35,6 +37,7 @@ import {
 } from "../infra/intake-delivery.js";
 import { type RoutingPlan, routingPlan } from "../infra/routing-plan.js";
 import { remediationDefinition, type StepFunctionArns, workflowSteps } from "../workflows/remediation.js";
+import { sweepDefinition } from "../workflows/sweep.js";
 import { type LocalDynamo, startLocalDynamo } from "./dynamo.js";
 import { asFunction, type LocalFunction } from "./invocation.js";
 import { malformedReason, routeEvent, unmatchedReason } from "./router/router.js";
@@ -109,6 +112,11 @@ export interface Report {
   state: ScenarioState;
   /** Present when the scenario had `faults`. */
   faultsInjected?: FaultCounts;
+  /**
+   * Requests the account's rate limits refused (and the SDK retried, waiting on the sandbox
+   * clock); present only when there were some: a burst larger than AWS allows takes time.
+   */
+  rateLimited?: number;
 }
 
 interface QueuedEvent {
@@ -130,6 +138,8 @@ export class LocalRuntime {
   readonly clock: SandboxClock;
   readonly sandbox: SandboxAccount;
   readonly sfn: LocalStepFunctions;
+  /** The sweep state machine, started as its schedule starts it. */
+  readonly sweeper: LocalStepFunctions;
   readonly resources: DriftwardenResources;
   readonly remediator: SandboxIdentity;
   /** The deployment's event routing (infra/routing-plan.ts) for the scenario's home and watched regions. */
@@ -143,6 +153,8 @@ export class LocalRuntime {
   private settling = 0;
   private routingEvent = false;
   private readonly invocationCounts = new Map<string, number>();
+  /** What the pages of the running sweep found (started, joined, failed). */
+  private sweepResults: IntakeResult[] = [];
 
   private constructor(
     private readonly options: RuntimeOptions,
@@ -198,6 +210,25 @@ export class LocalRuntime {
         random: (key) => this.sandbox.draw(key),
       },
       observer: options.observer,
+    });
+    const sweepArn = localFunctionArn(options.region, options.account, "sweep");
+    this.sweeper = new LocalStepFunctions({
+      stateMachineArn: `arn:aws:states:${options.region}:${options.account}:stateMachine:driftwarden-sweep`,
+      definition: sweepDefinition(sweepArn),
+      handlers: {
+        [sweepArn]: async (event, context) => {
+          const output = await asFunction("sweep", () => sweepHandler(event, context));
+          // Deployed, a page's results go to its logs and metrics; here the sweep's caller gets them.
+          if ((event as { mode?: string }).mode === "page")
+            this.sweepResults.push(...(output as PageResult).results);
+          return output;
+        },
+      },
+      timers: this.clock,
+      retryWaits: {
+        sleep: (ms) => this.sandbox.waits.sleep(ms),
+        random: (key) => this.sandbox.draw(key),
+      },
     });
     this.routing = routingPlan({
       rules: deployedEventRules(roleArn),
@@ -297,7 +328,7 @@ export class LocalRuntime {
 
   /** Nothing queued, no execution running, no wait (a retry's backoff, a redelivery) pending. */
   private idle(): boolean {
-    return this.queue.length === 0 && this.sfn.idle() && !this.sandbox.waits.waiting();
+    return this.queue.length === 0 && this.sfn.idle() && this.sweeper.idle() && !this.sandbox.waits.waiting();
   }
 
   /** `<name>#<n>`: a stable, unique id for the n-th invocation about the same thing. */
@@ -439,17 +470,48 @@ export class LocalRuntime {
     return output as Record<string, unknown>;
   }
 
+  /**
+   * One run of the sweep state machine, as its schedule starts it; settles
+   * the pipeline and returns what its pages found (started, joined, failed).
+   */
   async sweep(step: number | null = null): Promise<IntakeResult[]> {
     this.currentStep = step;
-    const results = (await runInvocation("driftwarden-sweep", this.invocationId("sweep"), () =>
-      asFunction("sweep", () => sweepHandler({} as never, lambdaContext("driftwarden-sweep"))),
-    )) as IntakeResult[];
+    this.sweepResults = [];
+    const name = `sweep-${this.invocationId("sweep").split("#")[1]}`;
+    await this.sweeper.handle("StartExecution", {
+      stateMachineArn: this.sweeper.stateMachineArn,
+      name,
+      input: "{}",
+    });
+    await this.settle();
+    const results = this.sweepResults;
     this.recordResults(
       results.filter((r) => r.status !== "ignored"),
       step,
       "sweep",
     );
-    await this.settle();
+    const execution = this.sweeper.executions.get(name);
+    if (execution?.status === "FAILED") {
+      const groups =
+        (
+          (execution.lastState ?? {}) as {
+            groups?: { region: string; service: string; failed: boolean; error?: { Cause?: string } }[];
+          }
+        ).groups ?? [];
+      const failed = groups.filter((group) => group.failed);
+      for (const group of failed) {
+        this.errors.push({
+          step: step ?? 0,
+          message: `sweep of ${group.service} in ${group.region} failed: ${group.error?.Cause ?? "unknown error"}`,
+        });
+      }
+      if (failed.length === 0) {
+        this.errors.push({
+          step: step ?? 0,
+          message: `sweep failed: ${execution.error?.cause ?? "unknown error"}`,
+        });
+      }
+    }
     return results;
   }
 
@@ -607,6 +669,10 @@ export class LocalRuntime {
       };
     });
     const remediatorRole = this.remediator.sessionIssuerArn;
+    const rateLimited = [...this.sandbox.callCounts.values()].reduce(
+      (sum, count) => sum + count.throttled,
+      0,
+    );
     return {
       scenario: name,
       executions,
@@ -643,10 +709,12 @@ export class LocalRuntime {
       errors: this.errors,
       state: this.sandbox.state(),
       ...(this.options.faults ? { faultsInjected: this.sandbox.faultsInjected } : {}),
+      ...(rateLimited > 0 ? { rateLimited } : {}),
     };
   }
 
   async close(): Promise<void> {
+    await this.sweeper.shutdown();
     await this.sfn.shutdown();
     for (const cleanup of this.cleanups.reverse()) await cleanup();
     await this.dynamo.close();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -117,6 +118,19 @@ type LibraryTaskHandlers = NonNullable<
 
 const metadata = { $metadata: { httpStatusCode: 400 } };
 
+/** The states of a definition and of every Map's item processor (or Iterator) in it, by name. */
+function flattened(states: Record<string, StateDefinition>): Record<string, StateDefinition> {
+  const all: Record<string, StateDefinition> = {};
+  for (const [name, state] of Object.entries(states)) {
+    all[name] = state;
+    const inner = (state.ItemProcessor ?? state.Iterator) as
+      | { States?: Record<string, StateDefinition> }
+      | undefined;
+    if (inner?.States) Object.assign(all, flattened(inner.States));
+  }
+  return all;
+}
+
 type StateDefinition = Record<string, unknown> & {
   Type: string;
   Resource?: string;
@@ -149,7 +163,10 @@ export class LocalStepFunctions {
   private readonly parked = new Map<string, ParkedTask>();
   private readonly finishedTokens = new Map<string, "timed-out" | "done">();
   private readonly machine: StateMachine;
+  /** Every state by name, those inside a Map's item processor included. */
   private readonly states: Record<string, StateDefinition>;
+  /** States inside a Map: several iterations may run one at the same time. */
+  private readonly nested: Set<string>;
   private readonly timeouts = new Map<string, number>();
   private tokenCounter = 0;
   private running = new Set<Promise<unknown>>();
@@ -169,7 +186,8 @@ export class LocalStepFunctions {
       observer?: StepObserver;
     },
   ) {
-    this.states = options.definition.States as Record<string, StateDefinition>;
+    this.states = flattened(options.definition.States as Record<string, StateDefinition>);
+    this.nested = new Set(Object.keys(this.states).filter((name) => !(name in options.definition.States)));
     this.retries = new StateRetries(
       this.states as Record<string, RetryingState>,
       (key) => options.retryWaits?.random(key) ?? 0,
@@ -446,10 +464,18 @@ export class LocalStepFunctions {
     for (const [name, state] of Object.entries(this.states)) {
       if (state.Type !== "Task") continue;
       const resource = String(state.Resource);
-      const visit = `${execution.name}/${name}`;
+      const visitOf = (input: unknown) =>
+        // Map iterations run the same state side by side; each iteration's data (not when it ran,
+        // which varies from run to run) tells its visits apart, so fault draws stay repeatable.
+        this.nested.has(name)
+          ? `${execution.name}/${name}/${createHash("sha256")
+              .update(JSON.stringify(input).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>"))
+              .digest("hex")
+              .slice(0, 16)}`
+          : `${execution.name}/${name}`;
       if (resource.endsWith(".waitForTaskToken")) {
         handlers[name] = (input) =>
-          this.attempt(visit, name, async () => {
+          this.attempt(visitOf(input), name, async () => {
             const token = `${execution.name}/${name}/${++this.tokenCounter}`;
             const encoded = Buffer.from(token).toString("base64url");
             this.issued.push(encoded);
@@ -459,7 +485,7 @@ export class LocalStepFunctions {
             // A decision or timeout can land while the function still runs; its rejection is awaited below.
             waiting.catch(() => undefined);
             try {
-              await this.invoke(params.FunctionName, params.Payload, visit);
+              await this.invoke(params.FunctionName, params.Payload, visitOf(input));
             } catch (error) {
               // The function failed: the task fails with its error and the token is no longer valid.
               this.parked.get(encoded)?.reject(error as Error);
@@ -470,7 +496,10 @@ export class LocalStepFunctions {
             return waiting;
           });
       } else {
-        handlers[name] = (input) => this.attempt(visit, name, () => this.invoke(resource, input, visit));
+        handlers[name] = (input) => {
+          const visit = visitOf(input);
+          return this.attempt(visit, name, () => this.invoke(resource, input, visit));
+        };
       }
     }
     return handlers;
@@ -490,7 +519,7 @@ export class LocalStepFunctions {
         retryIntervalOverrides,
       },
       context: {
-        Execution: { Id: execution.arn, Name: execution.name },
+        Execution: { Id: execution.arn, Name: execution.name, StartTime: execution.startDate.toISOString() },
         StateMachine: {
           Id: this.options.stateMachineArn,
           Name: this.options.stateMachineArn.split(":").pop(),

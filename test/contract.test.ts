@@ -411,8 +411,8 @@ describe.each(files)("contract over %s", (file) => {
       expect(at, `audit ${String(record.execution)} is within the scenario's time`).toBeGreaterThanOrEqual(
         start,
       );
-      // Faults add time: retries wait on the sandbox clock.
-      if (!scenario.faults) expect(at).toBeLessThanOrEqual(end);
+      // Faults and rate limits add time: retries wait on the sandbox clock.
+      if (!scenario.faults && !report.rateLimited) expect(at).toBeLessThanOrEqual(end);
       if (record.outcome === "awaiting-approval") {
         expect(at + timeout, `approval of ${String(record.execution)} should have expired`).toBeGreaterThan(
           end,

@@ -10,7 +10,6 @@ import { logger, metrics } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import { type IntakeResult, intake } from "./intake.js";
 import type { IntakeClients } from "./start.js";
-import { sweep } from "./sweep.js";
 
 const clients: IntakeClients = { ...controlClients, dynamo, sfn };
 
@@ -37,22 +36,6 @@ export const handler = lambda(
       clients,
       now,
       remediatorRoleArn: remediatorRoleArn(deployment.config, account),
-    });
-    report(results);
-    return results;
-  },
-  { metrics: true },
-);
-
-/** Scheduled backstop sweep over every control's resources. */
-export const sweepHandler = lambda(
-  async (): Promise<IntakeResult[]> => {
-    const deployment = resources();
-    const results = await sweep({
-      controls: activeControls(deployment.config),
-      resources: deployment,
-      clients,
-      now,
     });
     report(results);
     return results;

@@ -12,6 +12,7 @@ import {
   useClientPlugin,
 } from "../../functions/lib/aws.js";
 import { ConfigurationError } from "../../functions/lib/errors.js";
+import { currentFunction } from "../invocation.js";
 import { SandboxClock } from "./clock.js";
 import { CLOUDFRONT_REGION, CloudFrontService } from "./cloudfront.js";
 import {
@@ -21,6 +22,7 @@ import {
   failedCallEvent,
   type Mutation,
 } from "./cloudtrail.js";
+import { ConfigService } from "./config.js";
 import { Elbv2Service } from "./elbv2.js";
 import { isServiceError, type SandboxServiceName, throttlingError } from "./errors.js";
 import { faultResponse } from "./fault-responses.js";
@@ -30,6 +32,7 @@ import { IdSource } from "./ids.js";
 import { currentInvocation, FunctionCrashedError } from "./invocation.js";
 import { copy, type Json } from "./json.js";
 import { type KmsKeySpec, KmsService } from "./kms.js";
+import { RateLimits } from "./rate-limits.js";
 import { sandboxRetryStrategy } from "./sdk-retry.js";
 import type { CallContext, SandboxService } from "./service.js";
 import { type Publication, SnsService } from "./sns.js";
@@ -104,12 +107,20 @@ export class SandboxAccount {
   private readonly services: Record<string, SandboxService>;
   private readonly handlers = new Map<string, ServiceHandler>();
   private readonly throttles = new Map<string, number>();
+  private readonly rateLimits: RateLimits;
+  /**
+   * Every request that reached the account, by `<function> <service>:<action>` (the function
+   * that made it, or `person`), and how many of them its rate limits refused (a retried call
+   * counts once per attempt, as AWS counts requests).
+   */
+  readonly callCounts = new Map<string, { made: number; throttled: number }>();
   private readonly listeners = new Set<MutationListener>();
   private readonly notifying = new Set<Promise<unknown>>();
   private readonly origins: Record<string, OriginProbeStatus>;
   /** ACM certificates the scenario describes (nothing calls ACM, so they stay as given). */
   private readonly acm: SandboxState["acm"];
   private readonly passThrough = new Set<string>();
+  private readonly recordedConfig: SandboxState["config"];
   private faults = new FaultPlan({ seed: 0, rules: [], crashAfter: [] });
 
   constructor(options: SandboxAccountOptions = {}) {
@@ -119,6 +130,7 @@ export class SandboxAccount {
     this.region = options.region ?? DEFAULT_REGION;
     this.clock = options.clock ?? new SandboxClock();
     this.waits = new SandboxWaits(this.clock);
+    this.rateLimits = new RateLimits(this.clock);
     this.remediatorRoleArn =
       options.remediatorRoleArn ?? `arn:aws:iam::${this.account}:role/driftwarden-remediator`;
     const state = parseSandboxState(options.state);
@@ -146,7 +158,9 @@ export class SandboxAccount {
       sts: new StsService(),
       wafv2: this.wafv2,
       kms: this.kms,
+      config: new ConfigService(state.config?.recorder, this.account, () => this.state()),
     };
+    this.recordedConfig = state.config;
     this.origins = { ...state.origins };
     this.acm = state.acm;
     this.probe = async ({ host, port }) => {
@@ -203,6 +217,14 @@ export class SandboxAccount {
         identity,
         now: this.clock.now(),
       };
+      const key = `${currentFunction() ?? "person"} ${service}:${action}`;
+      const count = this.callCounts.get(key) ?? { made: 0, throttled: 0 };
+      this.callCounts.set(key, count);
+      count.made += 1;
+      if (!this.rateLimits.take(service, action, ctx.region)) {
+        count.throttled += 1;
+        throw throttlingError(service as SandboxServiceName, action);
+      }
       const builtin = this.services[service];
       if (!builtin) return { output: await this.delegate(service, action, input, ctx), requestId };
       const request = copy(input);
@@ -371,6 +393,7 @@ export class SandboxAccount {
       elbv2: this.elbv2.snapshot(),
       cloudfront: this.cloudfront.snapshot(),
       ...(this.acm ? { acm: this.acm } : {}),
+      ...(this.recordedConfig ? { config: this.recordedConfig } : {}),
       wafv2: this.wafv2.snapshot(),
       origins: { ...this.origins },
     };
@@ -385,9 +408,14 @@ export class SandboxAccount {
     this.passThrough.add(service);
   }
 
-  /** The scenario's faults, from now on, for calls made inside a function invocation. */
+  /**
+   * The scenario's faults, from now on, for calls made inside a function invocation. They stand in
+   * for the rate limits too: a scenario with faults names the throttling it wants, and both drawing
+   * on one call would make its report depend on how concurrent executions interleave in real time.
+   */
   useFaults(faults: Faults): void {
     this.faults = new FaultPlan(faults);
+    this.rateLimits.enabled = false;
   }
 
   /** A number in [0, 1) for a stable key, from the scenario's seed (jitter the SDK does not draw itself). */

@@ -1,4 +1,5 @@
 import { CloudFrontServiceException } from "@aws-sdk/client-cloudfront";
+import { ConfigServiceServiceException } from "@aws-sdk/client-config-service";
 import { ElasticLoadBalancingV2ServiceException } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { KMSServiceException } from "@aws-sdk/client-kms";
 import { SFNServiceException } from "@aws-sdk/client-sfn";
@@ -13,7 +14,7 @@ import type { ResponseMetadata } from "@smithy/types";
  * `$fault`, `$metadata.httpStatusCode` and `$retryable` exactly as it would
  * against AWS.
  */
-export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "wafv2" | "kms";
+export type SandboxServiceName = "elbv2" | "cloudfront" | "sns" | "sts" | "sfn" | "wafv2" | "kms" | "config";
 
 type ServiceError = Error & { $fault: "client" | "server"; $metadata: ResponseMetadata };
 
@@ -45,6 +46,7 @@ const bases = {
   sfn: SFNServiceException,
   wafv2: WAFV2ServiceException,
   kms: KMSServiceException,
+  config: ConfigServiceServiceException,
 } as const;
 
 /**
@@ -83,10 +85,9 @@ export function throttlingError(service: SandboxServiceName, action: string): Se
     const error = modeled(ThrottledException, message, 429);
     return Object.assign(error, { $retryable: { throttling: true } });
   }
-  // Step Functions, WAF and KMS answer a request-rate breach with ThrottlingException ("Rate exceeded");
-  // WAF's own quota error is WAFLimitsExceededException, which is not a throttle.
-  const name =
-    service === "sfn" || service === "wafv2" || service === "kms" ? "ThrottlingException" : "Throttling";
+  // Step Functions, WAF, KMS and Config answer a request-rate breach with ThrottlingException ("Rate
+  // exceeded"); WAF's own quota error is WAFLimitsExceededException, which is not a throttle.
+  const name = ["sfn", "wafv2", "kms", "config"].includes(service) ? "ThrottlingException" : "Throttling";
   return unmodeled(service, name, message, { throttling: true });
 }
 

@@ -483,6 +483,17 @@ export const sandboxStateSchema = z
     cloudfront: cloudfront.prefault({}),
     wafv2: wafv2.prefault({}),
     acm: acm.optional(),
+    /** AWS Config: which types its recorder records (in every region); no recorder when absent. */
+    config: z
+      .object({
+        recorder: z
+          .object({
+            resourceTypes: z.array(z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/)).default([]),
+            allSupported: z.boolean().default(false),
+          })
+          .optional(),
+      })
+      .optional(),
     /** What a TLS probe to an origin host sees; an unlisted host is unreachable. */
     origins: z.record(z.string().min(1), z.enum(originProbeStatuses)).default({}),
   })

@@ -256,6 +256,16 @@ function iamRequest(call: Call): IamRequest | undefined {
           : "*";
       return { action: `cloudfront:${call.action}`, resource, context: {} };
     }
+    case "config":
+      // Describing recorders authorizes on each recorder it reads; advanced query has no resource type.
+      return {
+        action: `config:${call.action}`,
+        resource:
+          call.action === "SelectResourceConfig"
+            ? "*"
+            : `arn:aws:config:${deployment.homeRegion ?? "us-east-1"}:${account}:configuration-recorder/default/recorder`,
+        context: {},
+      };
     default:
       throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
   }
@@ -345,6 +355,7 @@ beforeAll(async () => {
     await runScenario("alb-exemption-tag-on-load-balancer");
     await runScenario("alb-flapping-suspended");
     await runScenario("alb-sweep-finds-unreported-drift");
+    await runScenario("alb-sweep-from-config-finds-unreported-drift");
     // A sweep finds the drift whose request expired: it asks how that execution ended before starting anew.
     await runScenario("edge-approval-expired-then-sweep-asks-again");
     await runScenario("alb-no-https-listener-approval-expired");

@@ -8,10 +8,10 @@ import { albWafAttached } from "../../functions/controls/alb-waf-attached/index.
 import { cloudfrontTlsToOrigin } from "../../functions/controls/cloudfront-tls-to-origin/index.js";
 import type { AnyControl } from "../../functions/controls/types.js";
 import { checkTarget } from "../../functions/intake/start.js";
-import { sweep } from "../../functions/intake/sweep.js";
 import { clients, useDynamoEndpoint } from "../../functions/lib/aws.js";
 import { logger } from "../../functions/lib/observability.js";
 import { eventsTable } from "../../functions/lib/tables.js";
+import { sweepPage } from "../../functions/sweep/page.js";
 import { type LocalDynamo, startLocalDynamo } from "../../local/dynamo.js";
 import { SandboxAccount } from "../../local/sandbox/account.js";
 import { SandboxClock } from "../../local/sandbox/clock.js";
@@ -194,18 +194,26 @@ describe.each(cases)("scope.tags of %s", (id, control, resource) => {
   ])("the sweep starts workflows for in-scope resources only ($name)", async ({ tags, started }) => {
     // Prepare
     unregister.push(driftedAccount(tags).register());
+    const { service } = control.metadata;
+    const group = {
+      region: service === "cloudfront" ? "us-east-1" : REGION,
+      service,
+      controls: [id],
+      source: "describe" as const,
+    };
 
     // Act
-    const results = await sweep({ ...deps(id), controls: [control] });
+    const page = await sweepPage({ group, marker: null, startedAt: "2026-03-01T09:00:00Z" }, deps(id));
 
-    // Assess
-    const mine = results.filter((r) => "resource" in r && r.resource === resource);
+    // Assess: an out-of-scope resource is judged (and counted), and starts nothing
     expect(
-      mine.filter((r) => r.status === "started").map((r) => ("resource" in r ? r.resource : "")),
+      page.results.filter((r) => r.status === "started").map((r) => ("resource" in r ? r.resource : "")),
     ).toEqual(started);
-    if (started.length === 0)
-      expect(mine).toMatchObject([
-        { status: "ignored", reason: "not-relevant", detail: expect.stringMatching(/^out of scope: /) },
-      ]);
+    expect(page.counts).toEqual({
+      resources: 1,
+      started: started.length,
+      ignored: 1 - started.length,
+      errors: 0,
+    });
   });
 });

@@ -1,0 +1,128 @@
+import type { DistributionSummary } from "@aws-sdk/client-cloudfront";
+import { SelectResourceConfigCommand } from "@aws-sdk/client-config-service";
+import type { Listener, LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { Clients } from "../lib/aws.js";
+
+/**
+ * A sweep page from AWS Config's advanced query: a hundred resources and
+ * their recorded configuration per call, instead of a describe call per
+ * resource. ELBv2 items carry the Describe* shapes; CloudFront's carry
+ * GetDistribution's with each key's first letter lowered, which is undone.
+ * An item says what Config last recorded; the workflow re-reads live state
+ * before it changes anything.
+ */
+
+/** Config's page maximum for SelectResourceConfig. */
+export const CONFIG_PAGE_SIZE = 100;
+/** Load balancers per listener query: keeps the expression under Config's 4,096 characters. */
+const ARNS_PER_QUERY = 20;
+
+interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+async function select(
+  clients: Pick<Clients, "config">,
+  region: string,
+  expression: string,
+  token: string | null,
+): Promise<Page<Record<string, unknown>>> {
+  const out = await clients.config(region).send(
+    new SelectResourceConfigCommand({
+      Expression: expression,
+      Limit: CONFIG_PAGE_SIZE,
+      NextToken: token ?? undefined,
+    }),
+  );
+  return {
+    items: (out.Results ?? []).map((result) => JSON.parse(result) as Record<string, unknown>),
+    next: out.NextToken ?? null,
+  };
+}
+
+async function selectAll(clients: Pick<Clients, "config">, region: string, expression: string) {
+  const items: Record<string, unknown>[] = [];
+  let token: string | null = null;
+  do {
+    const page = await select(clients, region, expression, token);
+    items.push(...page.items);
+    token = page.next;
+  } while (token);
+  return items;
+}
+
+/** ARNs come from Config's own items, but a quote would still end the literal: refuse it rather than run it. */
+function literal(value: string): string {
+  if (value.includes("'")) throw new Error(`cannot query Config for ${JSON.stringify(value)}`);
+  return `'${value}'`;
+}
+
+export async function configLoadBalancerPage(
+  clients: Pick<Clients, "config">,
+  region: string,
+  token: string | null,
+): Promise<{ loadBalancers: LoadBalancer[]; listeners: Map<string, Listener[]>; next: string | null }> {
+  const page = await select(
+    clients,
+    region,
+    "SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer'",
+    token,
+  );
+  const loadBalancers = page.items.map((item) => item.configuration as LoadBalancer);
+  const listeners = new Map<string, Listener[]>(
+    loadBalancers.map((lb) => [lb.LoadBalancerArn as string, [] as Listener[]]),
+  );
+  const arns = [...listeners.keys()];
+  for (let i = 0; i < arns.length; i += ARNS_PER_QUERY) {
+    const chunk = arns
+      .slice(i, i + ARNS_PER_QUERY)
+      .map(literal)
+      .join(", ");
+    const items = await selectAll(
+      clients,
+      region,
+      `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.loadBalancerArn IN (${chunk})`,
+    );
+    for (const item of items) {
+      const listener = item.configuration as Listener;
+      listeners.get(listener.LoadBalancerArn as string)?.push(listener);
+    }
+  }
+  return { loadBalancers, listeners, next: page.next };
+}
+
+function upperFirstKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(upperFirstKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [
+        key.charAt(0).toUpperCase() + key.slice(1),
+        upperFirstKeys(v),
+      ]),
+    );
+  }
+  return value;
+}
+
+export async function configDistributionPage(
+  clients: Pick<Clients, "config">,
+  token: string | null,
+): Promise<{ distributions: DistributionSummary[]; next: string | null }> {
+  const page = await select(
+    clients,
+    "us-east-1",
+    "SELECT configuration WHERE resourceType = 'AWS::CloudFront::Distribution'",
+    token,
+  );
+  const distributions = page.items.map((item) => {
+    const { DistributionConfig, ...distribution } = upperFirstKeys(item.configuration) as Record<
+      string,
+      unknown
+    > & {
+      DistributionConfig?: Record<string, unknown>;
+    };
+    return { ...DistributionConfig, ...distribution } as unknown as DistributionSummary;
+  });
+  return { distributions, next: page.next };
+}

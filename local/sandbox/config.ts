@@ -1,0 +1,269 @@
+import { type SandboxServiceName, unmodeled } from "./errors.js";
+import type { Json } from "./json.js";
+import { type CallContext, InputReader, type SandboxService, unsupported } from "./service.js";
+import type { SandboxState } from "./state.js";
+
+/**
+ * AWS Config, as far as the sweep asks it: whether a recorder records the
+ * ELBv2 and CloudFront types (DescribeConfigurationRecorders and its status),
+ * and advanced query (SelectResourceConfig) over configuration items built
+ * from the sandbox's live state, so what Config returns is what the account
+ * holds. The query language is the subset the sweep writes:
+ * `SELECT <fields> WHERE <path> = '<value>' [AND <path> IN ('<a>', ...)]`;
+ * anything else is refused as AWS refuses a query it cannot parse.
+ *
+ * Item shapes follow the items Config delivers (see the scenarios' Config
+ * events): ELBv2 configurations in the Describe* output's PascalCase,
+ * CloudFront's as GetDistribution's in camelCase, tags as `{key, value}`.
+ * CloudFront is global: its items live in us-east-1 with awsRegion "global".
+ */
+
+export interface RecorderState {
+  /** Types it records; ignored when allSupported. */
+  resourceTypes: string[];
+  allSupported: boolean;
+}
+
+const SERVICE: SandboxServiceName = "config";
+const SELECTABLE = new Set([
+  "resourceId",
+  "resourceType",
+  "resourceName",
+  "arn",
+  "awsRegion",
+  "accountId",
+  "configuration",
+  "supplementaryConfiguration",
+  "tags",
+]);
+const MAX_LIMIT = 100;
+
+function lowerFirstKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(lowerFirstKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [
+        key.charAt(0).toLowerCase() + key.slice(1),
+        lowerFirstKeys(v),
+      ]),
+    );
+  }
+  return value;
+}
+
+function regionOfArn(arn: string): string {
+  return arn.split(":")[3] ?? "";
+}
+
+interface Item {
+  resourceId: string;
+  resourceType: string;
+  resourceName: string;
+  arn: string;
+  awsRegion: string;
+  accountId: string;
+  configuration: Json;
+  supplementaryConfiguration: Json;
+  tags: { key: string; value: string }[];
+}
+
+type Condition = { path: string; values: string[] };
+
+function invalidExpression(message: string): Error {
+  return unmodeled(SERVICE, "InvalidExpressionException", message);
+}
+
+/** `a = 'x'` or `a IN ('x', 'y')`, joined by AND. */
+function parseQuery(expression: string): { fields: string[]; where: Condition[] } {
+  const match = /^\s*SELECT\s+(.+?)\s+WHERE\s+(.+?)\s*$/is.exec(expression);
+  if (!match?.[1] || !match[2]) throw invalidExpression(`Invalid query: ${expression.slice(0, 200)}`);
+  const fields = match[1].split(",").map((f) => f.trim());
+  for (const field of fields) {
+    if (!SELECTABLE.has(field)) throw invalidExpression(`Invalid query: unknown field ${field}`);
+  }
+  const where = match[2].split(/\s+AND\s+/i).map((part): Condition => {
+    const equals = /^([A-Za-z.]+)\s*=\s*'([^']*)'$/.exec(part.trim());
+    if (equals?.[1] && equals[2] !== undefined) return { path: equals[1], values: [equals[2]] };
+    const within = /^([A-Za-z.]+)\s+IN\s*\(\s*('[^']*'(?:\s*,\s*'[^']*')*)\s*\)$/i.exec(part.trim());
+    if (within?.[1] && within[2]) {
+      return { path: within[1], values: [...within[2].matchAll(/'([^']*)'/g)].map((m) => m[1] ?? "") };
+    }
+    throw invalidExpression(`Invalid query: unsupported condition ${part.trim().slice(0, 200)}`);
+  });
+  return { fields, where };
+}
+
+/** A property path; configuration properties match whatever case their first letter has in the item. */
+function valueAt(item: Item, path: string): unknown {
+  let value: unknown = item;
+  for (const part of path.split(".")) {
+    if (!value || typeof value !== "object") return undefined;
+    const record = value as Record<string, unknown>;
+    value = record[part] ?? record[part.charAt(0).toUpperCase() + part.slice(1)];
+  }
+  return value;
+}
+
+export class ConfigService implements SandboxService {
+  readonly mutating = new Set<string>();
+
+  constructor(
+    private readonly recorder: RecorderState | undefined,
+    private readonly account: string,
+    private readonly current: () => SandboxState,
+  ) {}
+
+  handle(action: string, input: Json, ctx: CallContext): Json {
+    const read = new InputReader(SERVICE, input);
+    switch (action) {
+      case "DescribeConfigurationRecorders":
+        return { ConfigurationRecorders: this.recorder ? [this.recorderOutput(ctx.region)] : [] };
+      case "DescribeConfigurationRecorderStatus":
+        return {
+          ConfigurationRecordersStatus: this.recorder
+            ? [{ name: "default", recording: true, lastStatus: "SUCCESS" }]
+            : [],
+        };
+      case "SelectResourceConfig":
+        return this.select(read, ctx.region);
+      default:
+        throw unsupported(SERVICE, action);
+    }
+  }
+
+  private recorderOutput(region: string): Json {
+    const recorder = this.recorder as RecorderState;
+    return {
+      name: "default",
+      arn: `arn:aws:config:${region}:${this.account}:configuration-recorder/default/sandbox`,
+      roleARN: `arn:aws:iam::${this.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+      recordingGroup: recorder.allSupported
+        ? {
+            allSupported: true,
+            includeGlobalResourceTypes: true,
+            recordingStrategy: { useOnly: "ALL_SUPPORTED_RESOURCE_TYPES" },
+          }
+        : {
+            allSupported: false,
+            includeGlobalResourceTypes: false,
+            resourceTypes: [...recorder.resourceTypes],
+            recordingStrategy: { useOnly: "INCLUSION_BY_RESOURCE_TYPES" },
+          },
+    };
+  }
+
+  private records(type: string): boolean {
+    return (
+      this.recorder !== undefined &&
+      (this.recorder.allSupported || this.recorder.resourceTypes.includes(type))
+    );
+  }
+
+  private select(read: InputReader, region: string): Json {
+    const expression = read.requiredString("Expression");
+    const requested = read.input.Limit;
+    if (
+      requested !== undefined &&
+      (typeof requested !== "number" ||
+        !Number.isInteger(requested) ||
+        requested < 0 ||
+        requested > MAX_LIMIT)
+    ) {
+      // One of the errors SelectResourceConfig documents, rather than a generic validation error.
+      throw unmodeled(SERVICE, "InvalidLimitException", `Limit must be between 0 and ${MAX_LIMIT}`);
+    }
+    const limit = (requested as number | undefined) ?? MAX_LIMIT;
+    const token = read.string("NextToken");
+    const query = parseQuery(expression);
+    const matching = this.items(region).filter((item) =>
+      query.where.every((condition) =>
+        condition.values.includes(String(valueAt(item, condition.path) ?? "")),
+      ),
+    );
+    let start = 0;
+    if (token !== undefined) {
+      const decoded = /^(\d+):(.*)$/s.exec(Buffer.from(token, "base64").toString("utf8"));
+      if (!decoded?.[1] || decoded[2] !== expression) {
+        throw unmodeled(SERVICE, "InvalidNextTokenException", "The nextToken provided is invalid");
+      }
+      start = Number(decoded[1]);
+    }
+    const size = limit === 0 ? MAX_LIMIT : limit;
+    const end = start + size;
+    const results = matching
+      .slice(start, end)
+      .map((item) => JSON.stringify(Object.fromEntries(query.fields.map((f) => [f, item[f as keyof Item]]))));
+    return {
+      Results: results,
+      QueryInfo: { SelectFields: query.fields.map((Name) => ({ Name })) },
+      ...(end < matching.length ? { NextToken: Buffer.from(`${end}:${expression}`).toString("base64") } : {}),
+    };
+  }
+
+  /** The configuration items of the region, recorded types only, as of now. */
+  private items(region: string): Item[] {
+    const state = this.current();
+    const items: Item[] = [];
+    const tagsOf = (arn: string) =>
+      (state.elbv2.tags.find((t) => t.ResourceArn === arn)?.Tags ?? []).map((t) => ({
+        key: t.Key,
+        value: t.Value ?? "",
+      }));
+    if (this.records("AWS::ElasticLoadBalancingV2::LoadBalancer")) {
+      for (const lb of state.elbv2.loadBalancers) {
+        if (regionOfArn(lb.LoadBalancerArn) !== region) continue;
+        items.push({
+          resourceId: lb.LoadBalancerArn,
+          resourceType: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+          resourceName: lb.LoadBalancerName ?? "",
+          arn: lb.LoadBalancerArn,
+          awsRegion: region,
+          accountId: this.account,
+          configuration: {
+            ...(lb as Json),
+            Type: lb.Type ?? (lb.LoadBalancerArn.includes(":loadbalancer/net/") ? "network" : "application"),
+          },
+          supplementaryConfiguration: {},
+          tags: tagsOf(lb.LoadBalancerArn),
+        });
+      }
+    }
+    if (this.records("AWS::ElasticLoadBalancingV2::Listener")) {
+      for (const listener of state.elbv2.listeners) {
+        if (regionOfArn(listener.ListenerArn) !== region) continue;
+        items.push({
+          resourceId: listener.ListenerArn,
+          resourceType: "AWS::ElasticLoadBalancingV2::Listener",
+          resourceName: listener.ListenerArn,
+          arn: listener.ListenerArn,
+          awsRegion: region,
+          accountId: this.account,
+          configuration: listener as Json,
+          supplementaryConfiguration: {},
+          tags: tagsOf(listener.ListenerArn),
+        });
+      }
+    }
+    if (region === "us-east-1" && this.records("AWS::CloudFront::Distribution")) {
+      for (const d of state.cloudfront.distributions) {
+        const {
+          Tags,
+          ETag: _etag,
+          ...distribution
+        } = d as typeof d & { Tags?: { Key: string; Value?: string }[]; ETag?: string };
+        items.push({
+          resourceId: String(distribution.Id ?? ""),
+          resourceType: "AWS::CloudFront::Distribution",
+          resourceName: String(distribution.Id ?? ""),
+          arn: String(distribution.ARN ?? ""),
+          awsRegion: "global",
+          accountId: this.account,
+          configuration: lowerFirstKeys(distribution) as Json,
+          supplementaryConfiguration: {},
+          tags: (Tags ?? []).map((t) => ({ key: t.Key, value: t.Value ?? "" })),
+        });
+      }
+    }
+    return items;
+  }
+}
