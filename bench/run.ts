@@ -1,71 +1,64 @@
-import { performance } from "node:perf_hooks";
-import { parseConfig } from "../functions/lib/config.js";
-import { LocalRuntime } from "../local/runtime.js";
+import { mkdir, writeFile } from "node:fs/promises";
+import { measureBundles } from "./bundles.js";
+import { measureEvents } from "./events.js";
+import type { Figure } from "./figures.js";
+import { measureSweep } from "./sweep.js";
+import { measureTransitions } from "./transitions.js";
 
 /**
- * Performance goals, measured on the local runtime (never asserted in tests):
- *  - intake decides an event (route, parse, re-read, start) in well under 100 ms;
- *  - a sweep over an account with many ALBs stays linear in the number of listeners.
- * Run: npm run bench [-- <load balancers>]
+ * `npm run bench`: every performance goal of driftwarden, measured (never
+ * asserted in `npm test`): bundle sizes and cold imports against the floor of
+ * the clients each function uses, intake's cost per event, a burst of events
+ * on few resources, the sweep at account scale with and without AWS Config
+ * (calls against the describe floor, simulated duration under the services'
+ * rate limits), and the states an automatic fix passes. Prints one table and
+ * writes bench/results.json. `npm run bench -- <part>...` runs some parts only.
  */
-const loadBalancers = Number(process.argv[2] ?? 200);
-const region = "eu-west-1";
-const account = "111122223333";
-const elb = `arn:aws:elasticloadbalancing:${region}:${account}`;
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
+const parts: Record<string, () => Promise<Figure[]>> = {
+  bundles: measureBundles,
+  events: measureEvents,
+  sweep: measureSweep,
+  transitions: measureTransitions,
+};
 
-function accountState(count: number) {
-  const lbs = [];
-  const listeners = [];
-  for (let i = 0; i < count; i++) {
-    const lb = `${elb}:loadbalancer/app/lb-${i}/${hex(i, 16)}`;
-    const tg = `${elb}:targetgroup/tg-${i}/${hex(i, 16)}`;
-    lbs.push({
-      LoadBalancerArn: lb,
-      LoadBalancerName: `lb-${i}`,
-      Type: "application",
-      Scheme: "internet-facing",
-    });
-    const drifted = i % 10 === 0;
-    listeners.push({
-      ListenerArn: `${elb}:listener/app/lb-${i}/${hex(i, 16)}/${hex(i + 1, 16)}`,
-      LoadBalancerArn: lb,
-      Port: 80,
-      Protocol: "HTTP",
-      DefaultActions: drifted
-        ? [{ Type: "forward", TargetGroupArn: tg }]
-        : [{ Type: "redirect", RedirectConfig: { Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301" } }],
-    });
-    listeners.push({
-      ListenerArn: `${elb}:listener/app/lb-${i}/${hex(i, 16)}/${hex(i + 2, 16)}`,
-      LoadBalancerArn: lb,
-      Port: 443,
-      Protocol: "HTTPS",
-      Certificates: [{ CertificateArn: `arn:aws:acm:${region}:${account}:certificate/${i}` }],
-      DefaultActions: [{ Type: "forward", TargetGroupArn: tg }],
-    });
-  }
-  return { elbv2: { loadBalancers: lbs, listeners, rules: [], attributes: [], tags: [] } };
-}
-
-const runtime = await LocalRuntime.start({
-  account,
-  region,
-  clock: "2026-03-01T09:00:00Z",
-  config: parseConfig({ homeRegion: region }),
-  state: accountState(loadBalancers) as never,
-});
-try {
-  const started = performance.now();
-  const results = await runtime.sweep();
-  const elapsed = performance.now() - started;
-  const report = await runtime.report("bench");
-  const fixed = report.executions.filter((e) => e.outcome === "fixed").length;
-  process.stdout.write(
-    `sweep over ${loadBalancers} ALBs (${loadBalancers * 2} listeners): ${elapsed.toFixed(0)} ms, ` +
-      `${results.length} results, ${fixed} drifted listeners fixed, ` +
-      `${(elapsed / (loadBalancers * 2)).toFixed(2)} ms per listener\n`,
+const wanted = process.argv.slice(2).filter((arg) => arg !== "--");
+const unknown = wanted.filter((name) => !(name in parts));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `bench: unknown part ${unknown.join(", ")}; parts: ${Object.keys(parts).join(", ")}\n`,
   );
-} finally {
-  await runtime.close();
+  process.exit(2);
 }
+
+const figures: Figure[] = [];
+for (const [name, measure] of Object.entries(parts)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  process.stderr.write(`bench: measuring ${name}...\n`);
+  figures.push(...(await measure()));
+}
+
+const rows = figures.map((f) => [
+  f.name,
+  `${Number.isInteger(f.value) ? f.value : f.value.toFixed(2)} ${f.unit}`,
+  f.target,
+  f.pass ? "pass" : "FAIL",
+  f.note ?? "",
+]);
+const header = ["figure", "value", "target", "result", "note"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+const line = (cells: string[]) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i] ?? 0))
+    .join("  ")
+    .trimEnd();
+process.stdout.write(
+  `${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`,
+);
+
+await mkdir(new URL(".", import.meta.url), { recursive: true });
+await writeFile(
+  new URL("./results.json", import.meta.url),
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
+);
+const failed = figures.filter((f) => !f.pass).length;
+process.stdout.write(`${figures.length - failed} of ${figures.length} figures meet their goal\n`);
