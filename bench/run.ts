@@ -12,7 +12,8 @@ import { measureTransitions } from "./transitions.js";
  * on few resources, the sweep at account scale with and without AWS Config
  * (calls against the describe floor, simulated duration under the services'
  * rate limits), and the states an automatic fix passes. Prints one table and
- * writes bench/results.json. `npm run bench -- <part>...` runs some parts only.
+ * writes bench/results.json. `npm run bench -- <part>...` runs some parts only
+ * (and leaves results.json as it was).
  */
 const parts: Record<string, () => Promise<Figure[]>> = {
   bundles: measureBundles,
@@ -55,10 +56,13 @@ process.stdout.write(
   `${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`,
 );
 
-await mkdir(new URL(".", import.meta.url), { recursive: true });
-await writeFile(
-  new URL("./results.json", import.meta.url),
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
-);
+// Only a full run replaces bench/results.json: a partial one would drop the other figures.
+if (wanted.length === 0) {
+  await mkdir(new URL(".", import.meta.url), { recursive: true });
+  await writeFile(
+    new URL("./results.json", import.meta.url),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
+  );
+}
 const failed = figures.filter((f) => !f.pass).length;
 process.stdout.write(`${figures.length - failed} of ${figures.length} figures meet their goal\n`);

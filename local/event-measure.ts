@@ -96,10 +96,15 @@ export async function intakeCostPerEvent(events: number): Promise<{ calls: numbe
   }
 }
 
-/** `events` events spread over `resources` drifted listeners, all delivered before any is handled. */
+/**
+ * `events` events spread over `resources` drifted listeners: `at-once`
+ * delivers them all before any is handled, `one-by-one` lets each settle
+ * (its workflow included) before the next arrives.
+ */
 export async function burst(
   events: number,
   resources: number,
+  delivery: "at-once" | "one-by-one" = "at-once",
 ): Promise<{ executions: number; mutations: number; errors: string[] }> {
   const { runtime, listeners } = await start(resources, 1);
   try {
@@ -133,6 +138,7 @@ export async function burst(
       const envelope = envelopes[i % envelopes.length] as Record<string, unknown>;
       // Each delivery of the same change is its own event, as a repeated deploy or a redelivery is.
       runtime.deliver({ ...envelope, id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}` });
+      if (delivery === "one-by-one") await runtime.settle();
     }
     await runtime.settle();
     const report = await runtime.report("burst");
