@@ -374,6 +374,14 @@ export function buildNotification(facts: NotificationFacts): Notification {
   for (const note of facts.notes ?? [])
     lines.push(cleanText(humanizeTimes(note, { timeZone }), { max: DETAIL }));
   lines.push(...ownerLines(owner, control));
+  if (outcome === "suspended") {
+    // The command is the whole way back: without it on-call has to find the resume docs mid-incident.
+    lines.push(
+      "",
+      "Once the source keeps the setting, resume automatic fixing:",
+      `  driftwarden resume ${control.id} ${cleanText(input.resource, { max: LINE })}`,
+    );
+  }
   lines.push(
     "",
     "Details",
