@@ -6,10 +6,15 @@ import type { Clients } from "../lib/aws.js";
 /**
  * A sweep page from AWS Config's advanced query: a hundred resources and
  * their recorded configuration per call, instead of a describe call per
- * resource. ELBv2 items carry the Describe* shapes; CloudFront's carry
- * GetDistribution's with each key's first letter lowered, which is undone.
- * An item says what Config last recorded; the workflow re-reads live state
- * before it changes anything.
+ * resource. An item says what Config last recorded; the workflow re-reads
+ * live state before it changes anything.
+ *
+ * Config names an item's fields its own way (awslabs/aws-config-resource-schema):
+ * a listener's as CloudFormation does (`configuration.LoadBalancerArn`), a load
+ * balancer's and a distribution's as the API's with the first letter lowered
+ * (`configuration.dNSName`), except where the API name starts with an acronym
+ * (`httpsPort` for HTTPSPort). Query paths use Config's names; items are
+ * turned back into the API's shapes before any control sees them.
  */
 
 /** Config's page maximum for SelectResourceConfig. */
@@ -69,7 +74,7 @@ export async function configLoadBalancerPage(
     "SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer'",
     token,
   );
-  const loadBalancers = page.items.map((item) => item.configuration as LoadBalancer);
+  const loadBalancers = page.items.map((item) => apiShape(item.configuration) as LoadBalancer);
   const listeners = new Map<string, Listener[]>(
     loadBalancers.map((lb) => [lb.LoadBalancerArn as string, [] as Listener[]]),
   );
@@ -82,23 +87,34 @@ export async function configLoadBalancerPage(
     const items = await selectAll(
       clients,
       region,
-      `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.loadBalancerArn IN (${chunk})`,
+      `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.LoadBalancerArn IN (${chunk})`,
     );
     for (const item of items) {
-      const listener = item.configuration as Listener;
+      const listener = apiShape(item.configuration) as Listener;
       listeners.get(listener.LoadBalancerArn as string)?.push(listener);
     }
   }
   return { loadBalancers, listeners, next: page.next };
 }
 
-function upperFirstKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(upperFirstKeys);
+/** Config's names of API fields that start with an acronym; every other name only lowers its first letter. */
+const ACRONYM_FIELDS: Record<string, string> = {
+  arn: "ARN",
+  httpPort: "HTTPPort",
+  httpsPort: "HTTPSPort",
+  acmCertificateArn: "ACMCertificateArn",
+  iamCertificateId: "IAMCertificateId",
+  sslSupportMethod: "SSLSupportMethod",
+};
+
+/** An item's configuration with the API's field names; names already in the API's form stay as they are. */
+export function apiShape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(apiShape);
   if (value && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value).map(([key, v]) => [
-        key.charAt(0).toUpperCase() + key.slice(1),
-        upperFirstKeys(v),
+        ACRONYM_FIELDS[key] ?? key.charAt(0).toUpperCase() + key.slice(1),
+        apiShape(v),
       ]),
     );
   }
@@ -116,7 +132,7 @@ export async function configDistributionPage(
     token,
   );
   const distributions = page.items.map((item) => {
-    const { DistributionConfig, ...distribution } = upperFirstKeys(item.configuration) as Record<
+    const { DistributionConfig, ...distribution } = apiShape(item.configuration) as Record<
       string,
       unknown
     > & {

@@ -12,10 +12,13 @@ import type { SandboxState } from "./state.js";
  * `SELECT <fields> WHERE <path> = '<value>' [AND <path> IN ('<a>', ...)]`;
  * anything else is refused as AWS refuses a query it cannot parse.
  *
- * Item shapes follow the items Config delivers (see the scenarios' Config
- * events): ELBv2 configurations in the Describe* output's PascalCase,
- * CloudFront's as GetDistribution's in camelCase, tags as `{key, value}`.
- * CloudFront is global: its items live in us-east-1 with awsRegion "global".
+ * Item shapes follow Config's resource schema (awslabs/aws-config-resource-schema,
+ * the properties advanced query knows): a listener's configuration in
+ * CloudFormation's PascalCase (`configuration.LoadBalancerArn`), a load
+ * balancer's and a distribution's in Config's camelCase (`configuration.dNSName`,
+ * `...customOriginConfig.httpsPort`), tags as `{key, value}`. Property paths
+ * match exactly as named, so a query in the wrong case finds nothing. CloudFront
+ * is global: its items live in us-east-1 with awsRegion "global".
  */
 
 export interface RecorderState {
@@ -38,13 +41,24 @@ const SELECTABLE = new Set([
 ]);
 const MAX_LIMIT = 100;
 
-function lowerFirstKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(lowerFirstKeys);
+/** Where Config's name of an API field is not the API's with its first letter lowered (its resource schema). */
+const CONFIG_NAMES: Record<string, string> = {
+  ARN: "arn",
+  HTTPPort: "httpPort",
+  HTTPSPort: "httpsPort",
+  ACMCertificateArn: "acmCertificateArn",
+  IAMCertificateId: "iamCertificateId",
+  SSLSupportMethod: "sslSupportMethod",
+};
+
+/** An API shape under Config's camelCase names (DNSName -> dNSName, as the schema lists it). */
+function camelCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
   if (value && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value).map(([key, v]) => [
-        key.charAt(0).toLowerCase() + key.slice(1),
-        lowerFirstKeys(v),
+        CONFIG_NAMES[key] ?? key.charAt(0).toLowerCase() + key.slice(1),
+        camelCaseKeys(v),
       ]),
     );
   }
@@ -93,15 +107,21 @@ function parseQuery(expression: string): { fields: string[]; where: Condition[] 
   return { fields, where };
 }
 
-/** A property path; configuration properties match whatever case their first letter has in the item. */
-function valueAt(item: Item, path: string): unknown {
-  let value: unknown = item;
+/**
+ * The values at a property path, matched name for name as the item spells it;
+ * a path through an array reaches every element, as a Config condition on an
+ * array property matches when any element does.
+ */
+function valuesAt(item: Item, path: string): unknown[] {
+  let values: unknown[] = [item];
   for (const part of path.split(".")) {
-    if (!value || typeof value !== "object") return undefined;
-    const record = value as Record<string, unknown>;
-    value = record[part] ?? record[part.charAt(0).toUpperCase() + part.slice(1)];
+    values = values
+      .flatMap((value) => (Array.isArray(value) ? value : [value]))
+      .filter((value): value is Record<string, unknown> => value !== null && typeof value === "object")
+      .map((record) => record[part])
+      .filter((value) => value !== undefined);
   }
-  return value;
+  return values.flatMap((value) => (Array.isArray(value) ? value : [value]));
 }
 
 export class ConfigService implements SandboxService {
@@ -177,7 +197,7 @@ export class ConfigService implements SandboxService {
     const query = parseQuery(expression);
     const matching = this.items(region).filter((item) =>
       query.where.every((condition) =>
-        condition.values.includes(String(valueAt(item, condition.path) ?? "")),
+        valuesAt(item, condition.path).some((value) => condition.values.includes(String(value))),
       ),
     );
     let start = 0;
@@ -219,10 +239,10 @@ export class ConfigService implements SandboxService {
           arn: lb.LoadBalancerArn,
           awsRegion: region,
           accountId: this.account,
-          configuration: {
+          configuration: camelCaseKeys({
             ...(lb as Json),
             Type: lb.Type ?? (lb.LoadBalancerArn.includes(":loadbalancer/net/") ? "network" : "application"),
-          },
+          }) as Json,
           supplementaryConfiguration: {},
           tags: tagsOf(lb.LoadBalancerArn),
         });
@@ -258,7 +278,7 @@ export class ConfigService implements SandboxService {
           arn: String(distribution.ARN ?? ""),
           awsRegion: "global",
           accountId: this.account,
-          configuration: lowerFirstKeys(distribution) as Json,
+          configuration: camelCaseKeys(distribution) as Json,
           supplementaryConfiguration: {},
           tags: (Tags ?? []).map((t) => ({ key: t.Key, value: t.Value ?? "" })),
         });

@@ -68,6 +68,64 @@ describe("the sandbox's AWS Config", () => {
     expect(first.QueryInfo?.SelectFields).toEqual([{ Name: "resourceId" }, { Name: "configuration" }]);
   });
 
+  it("names a load balancer's and a distribution's fields as Config's schema does, a listener's as CloudFormation", async () => {
+    // Prepare
+    sandbox([
+      "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      "AWS::ElasticLoadBalancingV2::Listener",
+      "AWS::CloudFront::Distribution",
+    ]);
+    const select = async (Expression: string, at = region) =>
+      (await clients.config(at).send(new SelectResourceConfigCommand({ Expression }))).Results?.map((r) =>
+        JSON.parse(r),
+      ) ?? [];
+
+    // Act
+    const [lb] = await select(
+      "SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer'",
+    );
+    const [distribution] = await select(
+      "SELECT configuration WHERE resourceType = 'AWS::CloudFront::Distribution'",
+      "us-east-1",
+    );
+    const camel = await select(
+      `SELECT resourceId WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.loadBalancerArn = '${lb.configuration.loadBalancerArn}'`,
+    );
+    const pascal = await select(
+      `SELECT resourceId WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.LoadBalancerArn = '${lb.configuration.loadBalancerArn}'`,
+    );
+    const redirecting = await select(
+      "SELECT resourceId WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.DefaultActions.Type = 'redirect'",
+    );
+
+    // Assess
+    expect(lb.configuration).toMatchObject({
+      dNSName: expect.any(String),
+      type: "application",
+      state: { code: "active" },
+    });
+    expect(lb.configuration.LoadBalancerArn).toBeUndefined();
+    const origin = distribution.configuration.distributionConfig.origins.items[0];
+    expect(origin.customOriginConfig).toMatchObject({ httpPort: 80, httpsPort: 443 });
+    expect(distribution.configuration.arn).toMatch(/^arn:aws:cloudfront::/);
+    expect(camel).toEqual([]);
+    expect(pascal).toHaveLength(2);
+    // Conditions on an array property match when any element does.
+    const { state } = largeAccount({
+      account,
+      region,
+      loadBalancers: 3,
+      listenersPerLoadBalancer: 2,
+      distributions: 2,
+      driftEvery: 2,
+    });
+    const listeners = (state as unknown as { elbv2: { listeners: { DefaultActions: { Type: string }[] }[] } })
+      .elbv2.listeners;
+    const expected = listeners.filter((l) => l.DefaultActions.some((a) => a.Type === "redirect")).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(redirecting).toHaveLength(expected);
+  });
+
   it("returns nothing for a type the recorder does not record", async () => {
     // Prepare
     const config = sandbox(["AWS::ElasticLoadBalancingV2::Listener"]);
