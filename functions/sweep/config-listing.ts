@@ -17,6 +17,12 @@ import type { Clients } from "../lib/aws.js";
  * turned back into the API's shapes before any control sees them.
  */
 
+/**
+ * Items of resources that exist: Config keeps a deleted resource's last item
+ * (ResourceDeleted), which no sweep should judge.
+ */
+const EXISTING = "configurationItemStatus IN ('OK', 'ResourceDiscovered')";
+
 /** Config's page maximum for SelectResourceConfig. */
 export const CONFIG_PAGE_SIZE = 100;
 /** Load balancers per listener query: keeps the expression under Config's 4,096 characters. */
@@ -71,7 +77,7 @@ export async function configLoadBalancerPage(
   const page = await select(
     clients,
     region,
-    "SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer'",
+    `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer' AND ${EXISTING}`,
     token,
   );
   const loadBalancers = page.items.map((item) => apiShape(item.configuration) as LoadBalancer);
@@ -87,7 +93,7 @@ export async function configLoadBalancerPage(
     const items = await selectAll(
       clients,
       region,
-      `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND configuration.LoadBalancerArn IN (${chunk})`,
+      `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND ${EXISTING} AND configuration.LoadBalancerArn IN (${chunk})`,
     );
     for (const item of items) {
       const listener = apiShape(item.configuration) as Listener;
@@ -128,7 +134,7 @@ export async function configDistributionPage(
   const page = await select(
     clients,
     "us-east-1",
-    "SELECT configuration WHERE resourceType = 'AWS::CloudFront::Distribution'",
+    `SELECT configuration WHERE resourceType = 'AWS::CloudFront::Distribution' AND ${EXISTING}`,
     token,
   );
   const distributions = page.items.map((item) => {

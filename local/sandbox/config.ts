@@ -1,4 +1,4 @@
-import { type SandboxServiceName, unmodeled } from "./errors.js";
+import { type SandboxServiceName, unmodeled, validationError } from "./errors.js";
 import type { Json } from "./json.js";
 import { type CallContext, InputReader, type SandboxService, unsupported } from "./service.js";
 import type { SandboxState } from "./state.js";
@@ -35,11 +35,13 @@ const SELECTABLE = new Set([
   "arn",
   "awsRegion",
   "accountId",
+  "configurationItemStatus",
   "configuration",
   "supplementaryConfiguration",
   "tags",
 ]);
 const MAX_LIMIT = 100;
+const MAX_EXPRESSION = 4096;
 
 /** Where Config's name of an API field is not the API's with its first letter lowered (its resource schema). */
 const CONFIG_NAMES: Record<string, string> = {
@@ -76,6 +78,8 @@ interface Item {
   arn: string;
   awsRegion: string;
   accountId: string;
+  /** What the recorder last saw: live state is always "OK" here. */
+  configurationItemStatus: "OK";
   configuration: Json;
   supplementaryConfiguration: Json;
   tags: { key: string; value: string }[];
@@ -181,6 +185,12 @@ export class ConfigService implements SandboxService {
 
   private select(read: InputReader, region: string): Json {
     const expression = read.requiredString("Expression");
+    if (expression.length > MAX_EXPRESSION) {
+      throw validationError(
+        SERVICE,
+        `1 validation error detected: Value at 'expression' failed to satisfy constraint: Member must have length less than or equal to ${MAX_EXPRESSION}`,
+      );
+    }
     const requested = read.input.Limit;
     if (
       requested !== undefined &&
@@ -239,6 +249,7 @@ export class ConfigService implements SandboxService {
           arn: lb.LoadBalancerArn,
           awsRegion: region,
           accountId: this.account,
+          configurationItemStatus: "OK",
           configuration: camelCaseKeys({
             ...(lb as Json),
             Type: lb.Type ?? (lb.LoadBalancerArn.includes(":loadbalancer/net/") ? "network" : "application"),
@@ -258,6 +269,7 @@ export class ConfigService implements SandboxService {
           arn: listener.ListenerArn,
           awsRegion: region,
           accountId: this.account,
+          configurationItemStatus: "OK",
           configuration: listener as Json,
           supplementaryConfiguration: {},
           tags: tagsOf(listener.ListenerArn),
@@ -278,6 +290,7 @@ export class ConfigService implements SandboxService {
           arn: String(distribution.ARN ?? ""),
           awsRegion: "global",
           accountId: this.account,
+          configurationItemStatus: "OK",
           configuration: camelCaseKeys(distribution) as Json,
           supplementaryConfiguration: {},
           tags: (Tags ?? []).map((t) => ({ key: t.Key, value: t.Value ?? "" })),

@@ -74,8 +74,10 @@ export function unmodeled(
   );
 }
 
+/** A request that breaks the API's constraints: JSON-protocol services name it ValidationException, query-protocol ones ValidationError. */
 export function validationError(service: SandboxServiceName, message: string): ServiceError {
-  return unmodeled(service, "ValidationError", message);
+  const json = ["sfn", "wafv2", "kms", "config"].includes(service);
+  return unmodeled(service, json ? "ValidationException" : "ValidationError", message);
 }
 
 /** What each service answers when a caller exceeds its request rate. */

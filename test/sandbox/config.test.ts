@@ -156,6 +156,13 @@ describe("the sandbox's AWS Config", () => {
       error: "InvalidNextTokenException",
     },
     {
+      name: "an expression over 4,096 characters",
+      input: {
+        Expression: `SELECT resourceId WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND resourceId IN (${Array.from({ length: 100 }, (_, i) => `'arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/lb/${i}'`).join(", ")})`,
+      },
+      error: "ValidationException",
+    },
+    {
       name: "a limit above 100",
       input: {
         Expression: "SELECT resourceId WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener'",
