@@ -247,7 +247,10 @@ export class LocalRuntime {
 
   private install(): void {
     useResources(this.resources);
-    useClock(() => this.clock.now());
+    useClock(
+      () => this.clock.now(),
+      (ms) => this.sandbox.waits.sleep(ms),
+    );
     useProbe(this.sandbox.probe);
     useDynamoEndpoint(this.dynamo.clientConfig);
     this.sandbox.forwardToEndpoint("dynamodb");

@@ -1,13 +1,24 @@
 /**
- * The deployment's clock. In Lambda it is the system clock; the local runtime
- * feeds the sandbox clock so timeouts, expiries and audit times follow it.
+ * The deployment's clock. In Lambda it is the system clock and a pause is a
+ * timer; the local runtime feeds the sandbox clock (and pauses on it) so
+ * timeouts, expiries, audit times and pacing follow it.
  */
-let source: () => Date = () => new Date();
+const systemClock = (): Date => new Date();
+const timerPause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+let source: () => Date = systemClock;
+let pause: (ms: number) => Promise<void> = timerPause;
 
 export function now(): Date {
   return source();
 }
 
-export function useClock(clock: (() => Date) | undefined): void {
-  source = clock ?? (() => new Date());
+/** Resolves once `ms` have passed on the deployment's clock. */
+export function sleep(ms: number): Promise<void> {
+  return pause(ms);
+}
+
+export function useClock(clock: (() => Date) | undefined, sleeper?: (ms: number) => Promise<void>): void {
+  source = clock ?? systemClock;
+  pause = sleeper ?? timerPause;
 }

@@ -2,6 +2,7 @@ import type { DistributionSummary } from "@aws-sdk/client-cloudfront";
 import { SelectResourceConfigCommand } from "@aws-sdk/client-config-service";
 import type { Listener, LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { Clients } from "../lib/aws.js";
+import { pacedTurn } from "./config-pace.js";
 
 /**
  * A sweep page from AWS Config's advanced query: a hundred resources and
@@ -39,7 +40,9 @@ async function select(
   expression: string,
   token: string | null,
 ): Promise<Page<Record<string, unknown>>> {
-  const out = await clients.config(region).send(
+  const client = clients.config(region);
+  await pacedTurn(client);
+  const out = await client.send(
     new SelectResourceConfigCommand({
       Expression: expression,
       Limit: CONFIG_PAGE_SIZE,
