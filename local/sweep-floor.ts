@@ -38,3 +38,30 @@ export function describeFloor(
     : 0;
   return { elbv2, wafv2, cloudfront };
 }
+
+/**
+ * The fewest calls of a sweep that lists from AWS Config: a hundred items per
+ * query (load balancers, then listeners, then distributions), the recorders
+ * of each region read once (DescribeConfigurationRecorders and its status),
+ * and what Config does not hold read as without it: listener rules (the
+ * redirect control's DescribeRules per HTTP listener), TLS policies, load
+ * balancer attributes and WAF associations.
+ */
+export function configFloor(
+  account: FloorAccount & { listeners: number; regions: number },
+  controls: string[],
+): Record<"config" | "elbv2" | "wafv2", number> {
+  const on = (id: string) => controls.includes(id);
+  const pages = (items: number) => Math.ceil(items / 100);
+  const alb = controls.some((id) => id.startsWith("alb-"));
+  const listenerControls = on("alb-http-to-https-redirect") || on("alb-tls-policy");
+  let config = 2 * account.regions;
+  if (alb) config += pages(account.loadBalancers) + (listenerControls ? pages(account.listeners) : 0);
+  if (controls.some((id) => id.startsWith("cloudfront-"))) config += pages(account.distributions);
+  let elbv2 = 0;
+  if (on("alb-http-to-https-redirect")) elbv2 += account.httpListeners;
+  if (on("alb-tls-policy")) elbv2 += account.sslPoliciesInUse;
+  if (on("alb-drop-invalid-headers") || on("alb-deletion-protection")) elbv2 += account.loadBalancers;
+  const wafv2 = on("alb-waf-attached") ? account.loadBalancers : 0;
+  return { config, elbv2, wafv2 };
+}
