@@ -21,8 +21,23 @@ export const configResourceTypes: Record<SweepService, string[]> = {
   cloudfront: ["AWS::CloudFront::Distribution"],
 };
 
-/** Whether a recorder's recording group covers a type (all supported, a list, or all but a list). */
+/** How often a recorder records a type: its override for the type, else its default (continuous when unset). */
+function frequencyOf(recorder: ConfigurationRecorder, type: string): string {
+  const mode = recorder.recordingMode;
+  const override = mode?.recordingModeOverrides?.find((o) => (o.resourceTypes ?? []).includes(type as never));
+  return override?.recordingFrequency ?? mode?.recordingFrequency ?? "CONTINUOUS";
+}
+
+/**
+ * Whether a recorder keeps a type's items current enough for a sweep to judge
+ * from them: the account's own recorder (a service-linked one records for its
+ * service, not for advanced query), recording the type continuously (a daily
+ * item can be a day behind a drift), in its recording group (all supported, a
+ * list, or all but a list).
+ */
 export function records(recorder: ConfigurationRecorder, type: string): boolean {
+  if (recorder.servicePrincipal || recorder.recordingScope === "INTERNAL") return false;
+  if (frequencyOf(recorder, type) !== "CONTINUOUS") return false;
   const group = recorder.recordingGroup;
   if (!group) return false;
   const strategy = group.recordingStrategy?.useOnly;

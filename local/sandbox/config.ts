@@ -25,6 +25,7 @@ export interface RecorderState {
   /** Types it records; ignored when allSupported. */
   resourceTypes: string[];
   allSupported: boolean;
+  recordingFrequency: "CONTINUOUS" | "DAILY";
 }
 
 const SERVICE: SandboxServiceName = "config";
@@ -161,6 +162,8 @@ export class ConfigService implements SandboxService {
       name: "default",
       arn: `arn:aws:config:${region}:${this.account}:configuration-recorder/default/sandbox`,
       roleARN: `arn:aws:iam::${this.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+      recordingMode: { recordingFrequency: recorder.recordingFrequency, recordingModeOverrides: [] },
+      recordingScope: "PAID",
       recordingGroup: recorder.allSupported
         ? {
             allSupported: true,

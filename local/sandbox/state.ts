@@ -490,6 +490,8 @@ export const sandboxStateSchema = z
           .object({
             resourceTypes: z.array(z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/)).default([]),
             allSupported: z.boolean().default(false),
+            /** How often it records them: a daily recorder's items can be a day old. */
+            recordingFrequency: z.enum(["CONTINUOUS", "DAILY"]).default("CONTINUOUS"),
           })
           .optional(),
       })
