@@ -72,6 +72,16 @@ describe("per-function bundles", () => {
     },
   );
 
+  const emitsMetrics = ["Intake", "Sweep", "WorkflowAudit"];
+  it.each(table)("%s bundles Powertools metrics only if it emits metrics", async (name, spec) => {
+    // Act
+    const inputs = Object.keys((await output(spec)).inputs);
+
+    // Assess
+    const bundled = inputs.some((file) => file.includes("node_modules/@aws-lambda-powertools/metrics/"));
+    expect(bundled).toBe(emitsMetrics.includes(name));
+  });
+
   it.each(table)("%s validates with zod's mini build and its English messages only", async (_name, spec) => {
     // Act
     const inputs = Object.keys((await output(spec)).inputs);

@@ -5,8 +5,9 @@ import { dynamo } from "../lib/clients/dynamo.js";
 import { sfn } from "../lib/clients/sfn.js";
 import { now } from "../lib/clock.js";
 import { remediatorRoleArn } from "../lib/config.js";
+import { flushMetrics, metrics } from "../lib/metrics.js";
 import { lambda } from "../lib/middleware.js";
-import { logger, metrics } from "../lib/observability.js";
+import { logger } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import { type IntakeResult, intake } from "./intake.js";
 import type { IntakeClients } from "./start.js";
@@ -40,7 +41,7 @@ export const handler = lambda(
     report(results);
     return results;
   },
-  { metrics: true },
+  { use: [flushMetrics()] },
 );
 
 function report(results: IntakeResult[]): void {

@@ -1,21 +1,20 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
+import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
-import { logger, metrics } from "./observability.js";
+import { logger } from "./observability.js";
 
 /**
- * Every driftwarden Lambda: Powertools context logging and metrics first,
- * the plain business function last.
+ * Every driftwarden Lambda: Powertools context logging first, then the
+ * function's own middleware (a metrics flush, where it emits metrics), the
+ * plain business function last.
  */
 export function lambda<TEvent, TResult>(
   fn: (event: TEvent) => Promise<TResult>,
-  options: { metrics?: boolean } = {},
+  options: { use?: MiddlewareObj<TEvent, TResult, Error, Context>[] } = {},
 ) {
   const handler = middy<TEvent, TResult, Error, Context>().use(
     injectLambdaContext(logger, { clearState: true }),
   );
-  // Only functions that emit metrics flush them; the others would log "no metrics" on every call.
-  if (options.metrics) handler.use(logMetrics(metrics));
+  for (const middleware of options.use ?? []) handler.use(middleware);
   return handler.handler(async (event) => fn(event));
 }

@@ -1,6 +1,4 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 
-/** One logger and one metrics instance for every function, as Powertools recommends. */
+/** One logger for every function, as Powertools recommends; metrics live in metrics.ts, for the functions that emit them. */
 export const logger = new Logger({ serviceName: "driftwarden" });
-export const metrics = new Metrics({ namespace: "Driftwarden", serviceName: "driftwarden" });

@@ -5,8 +5,9 @@ import { dynamo } from "../lib/clients/dynamo.js";
 import { sfn } from "../lib/clients/sfn.js";
 import { now } from "../lib/clock.js";
 import { MalformedInputError } from "../lib/errors.js";
+import { flushMetrics, metrics } from "../lib/metrics.js";
 import { lambda } from "../lib/middleware.js";
-import { logger, metrics } from "../lib/observability.js";
+import { logger } from "../lib/observability.js";
 import { resources } from "../lib/resources.js";
 import { type PageRequest, type PageResult, type SweepClients, sweepPage } from "./page.js";
 import { type SweepGroup, sweepGroups } from "./plan.js";
@@ -46,5 +47,5 @@ export const handler = lambda(
     }
     return result;
   },
-  { metrics: true },
+  { use: [flushMetrics()] },
 );

@@ -1,7 +1,8 @@
 import type { Context } from "aws-lambda";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { useClock } from "../../functions/lib/clock.js";
-import { logger, metrics } from "../../functions/lib/observability.js";
+import { metrics } from "../../functions/lib/metrics.js";
+import { logger } from "../../functions/lib/observability.js";
 import { useResources } from "../../functions/lib/resources.js";
 import { fakeAws, fixtureEvent, listenerArn, testResources, type WorldEntry } from "./support.js";
 
