@@ -30,6 +30,7 @@ export interface StatusOptions {
   historyTable?: string;
   auditTable?: string;
   stateMachine?: string;
+  sweepStateMachine?: string;
   region?: string;
   config?: string;
   json?: boolean;
@@ -63,6 +64,8 @@ export interface Status {
   exemptions: ExemptionInForce[];
   /** The latest execution a sweep started; a sweep that finds no drift starts none. */
   lastSweep: { at: string; control: string; resource: string; outcome: string } | null;
+  /** The sweep state machine's latest run, when it is named: whether sweeps run at all, and how the last ended. */
+  lastSweepRun: { name: string; status: string; startedAt: string; stoppedAt: string | null } | null;
   failedLastDay: Failure[];
 }
 
@@ -94,7 +97,12 @@ function exemptionsInForce(
     .sort((a, b) => expiryInstant(a.until) - expiryInstant(b.until));
 }
 
-async function failedExecutions(stateMachineArn: string, region: string, since: number): Promise<Failure[]> {
+async function failedExecutions(
+  stateMachineArn: string,
+  region: string,
+  since: number,
+  what = "execution",
+): Promise<Failure[]> {
   const failures: Failure[] = [];
   for (const statusFilter of [ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED]) {
     let nextToken: string | undefined;
@@ -110,13 +118,36 @@ async function failedExecutions(stateMachineArn: string, region: string, since: 
           failures.push({
             at: new Date(stopped).toISOString(),
             execution: execution.name ?? "",
-            what: `execution ${statusFilter.toLowerCase().replace("_", " ")}`,
+            what: `${what} ${statusFilter.toLowerCase().replace("_", " ")}`,
           });
       }
       nextToken = page.nextToken;
     } while (nextToken);
   }
   return failures;
+}
+
+async function latestRun(stateMachineArn: string, region: string): Promise<Status["lastSweepRun"]> {
+  const out = await clients.sfn(region).send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1 }));
+  const run = out.executions?.[0];
+  if (!run) return null;
+  return {
+    name: run.name ?? "",
+    status: run.status ?? "",
+    startedAt: run.startDate?.toISOString() ?? "",
+    stoppedAt: run.stopDate?.toISOString() ?? null,
+  };
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/;
+
+function stateMachineOption(value: string | undefined, option: string, output: string): string | undefined {
+  if (value && !STATE_MACHINE_ARN.test(value)) {
+    throw new ConfigurationError(
+      `${option}: "${cleanText(value, { max: 200 })}" is not a state machine ARN (the ${output} output of the deploy)`,
+    );
+  }
+  return value;
 }
 
 export async function readStatus(
@@ -145,12 +176,16 @@ export async function readStatus(
     "fix history (--history-table)",
   );
   const audit = tableOf(options.auditTable, env, "DRIFTWARDEN_AUDIT_TABLE", "audit (--audit-table)");
-  const stateMachine = options.stateMachine ?? (env.DRIFTWARDEN_STATE_MACHINE_ARN || undefined);
-  if (stateMachine && !/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]+$/.test(stateMachine)) {
-    throw new ConfigurationError(
-      `--state-machine: "${cleanText(stateMachine, { max: 200 })}" is not a state machine ARN (the stateMachine output of the deploy)`,
-    );
-  }
+  const stateMachine = stateMachineOption(
+    options.stateMachine ?? (env.DRIFTWARDEN_STATE_MACHINE_ARN || undefined),
+    "--state-machine",
+    "stateMachine",
+  );
+  const sweepMachine = stateMachineOption(
+    options.sweepStateMachine ?? (env.DRIFTWARDEN_SWEEP_STATE_MACHINE_ARN || undefined),
+    "--sweep-state-machine",
+    "sweepStateMachine",
+  );
   const local = env.DRIFTWARDEN_LOCAL_ENDPOINT || undefined;
   if (context)
     Object.assign(context, {
@@ -188,6 +223,9 @@ export async function readStatus(
       if (!recorded.has(failure.execution)) failed.push(failure);
     }
   }
+  if (sweepMachine) {
+    failed.push(...(await failedExecutions(sweepMachine, region, at.getTime() - DAY_MS, "sweep")));
+  }
   return {
     at: at.toISOString(),
     pendingApprovals: pending.map(({ token: _token, ...rest }) => rest),
@@ -196,6 +234,7 @@ export async function readStatus(
     lastSweep: sweep
       ? { at: sweep.at, control: sweep.control, resource: sweep.resource, outcome: sweep.outcome }
       : null,
+    lastSweepRun: sweepMachine ? await latestRun(sweepMachine, region) : null,
     failedLastDay: failed.sort((a, b) => a.at.localeCompare(b.at)),
   };
 }
@@ -241,8 +280,13 @@ export function formatStatus(status: Status, schedule: string): string {
     ),
     "",
     `Last sweep (schedule ${schedule})`,
+    ...(status.lastSweepRun
+      ? [
+          `  ran ${humanTime(status.lastSweepRun.startedAt)}: ${text(status.lastSweepRun.status, 40)}${status.lastSweepRun.stoppedAt ? `, ended ${humanTime(status.lastSweepRun.stoppedAt)}` : ""}  ${text(status.lastSweepRun.name, 100)}`,
+        ]
+      : []),
     status.lastSweep
-      ? `  ${humanTime(status.lastSweep.at)}: ${status.lastSweep.outcome} ${status.lastSweep.control} ${resourceLabel(status.lastSweep.resource)}`
+      ? `  latest drift it found ${humanTime(status.lastSweep.at)}: ${status.lastSweep.outcome} ${status.lastSweep.control} ${resourceLabel(status.lastSweep.resource)}`
       : "  no sweep has found drift yet (a sweep that finds none leaves no record)",
     ...section(
       "Failed in the last day",
@@ -273,8 +317,9 @@ const whereHelp = `
 Where: --approvals-table, --exemptions-table, --history-table, --audit-table or DRIFTWARDEN_APPROVALS_TABLE,
 DRIFTWARDEN_EXEMPTIONS_TABLE, DRIFTWARDEN_HISTORY_TABLE, DRIFTWARDEN_AUDIT_TABLE (the deploy's outputs);
 --region or AWS_REGION (the deployment's home region); --state-machine or DRIFTWARDEN_STATE_MACHINE_ARN
-(optional: adds executions that failed outside the audit); --config or ./driftwarden.config.json (central
-exemptions, flapping). Against the local demo, set the variables \`npm start\` prints.`;
+(optional: adds executions that failed outside the audit); --sweep-state-machine or
+DRIFTWARDEN_SWEEP_STATE_MACHINE_ARN (optional: the last sweep run and sweeps that failed); --config or
+./driftwarden.config.json (central exemptions, flapping). Against the local demo, set the variables \`npm start\` prints.`;
 
 export function registerStatusCommand(
   program: Command,
@@ -291,6 +336,10 @@ export function registerStatusCommand(
     .option("--history-table <name>", "fix history table (default: $DRIFTWARDEN_HISTORY_TABLE)")
     .option("--audit-table <name>", "audit table (default: $DRIFTWARDEN_AUDIT_TABLE)")
     .option("--state-machine <arn>", "remediation state machine (default: $DRIFTWARDEN_STATE_MACHINE_ARN)")
+    .option(
+      "--sweep-state-machine <arn>",
+      "sweep state machine (default: $DRIFTWARDEN_SWEEP_STATE_MACHINE_ARN)",
+    )
     .option("--region <region>", "home region of the deployment (default: $AWS_REGION)")
     .option("--config <file>", "the deployment's configuration (default: ./driftwarden.config.json)")
     .option("--json", "print the status as JSON")

@@ -431,6 +431,7 @@ export async function driftwarden(settings: Settings) {
 
   return {
     stateMachine: stateMachine.arn,
+    sweepStateMachine: sweepMachine.arn,
     approvalEndpoint: approvalFunction.url,
     alertsTopic: alerts.arn,
     approvalsTable: tables.approvals.name,

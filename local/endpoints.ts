@@ -269,7 +269,7 @@ export function startRuntimeEndpoints(
   caller: SandboxIdentity,
 ): Promise<LocalEndpoints> {
   return startLocalEndpoints({
-    stepFunctions: (action, input) => runtime.sfn.handle(action, input),
+    stepFunctions: (action, input) => runtime.stepFunctions(action, input),
     kms: async (action, input) =>
       (await runtime.sandbox.call("kms", action, input, caller)) as Record<string, unknown>,
     callerIdentity: async () =>
@@ -290,6 +290,8 @@ export function localCliEnvironment(
     DRIFTWARDEN_EXEMPTIONS_TABLE: runtime.resources.exemptionsTable,
     DRIFTWARDEN_AUDIT_TABLE: runtime.resources.auditTable,
     DRIFTWARDEN_HISTORY_TABLE: runtime.resources.historyTable,
+    DRIFTWARDEN_STATE_MACHINE_ARN: runtime.resources.stateMachineArn,
+    DRIFTWARDEN_SWEEP_STATE_MACHINE_ARN: runtime.sweeper.stateMachineArn,
     ...(runtime.resources.auditSealKeyArn
       ? { DRIFTWARDEN_AUDIT_SEAL_KEY: runtime.resources.auditSealKeyArn }
       : {}),

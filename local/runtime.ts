@@ -262,7 +262,7 @@ export class LocalRuntime {
       this.sandbox.waits.hold(() => this.settling > 0 && !this.routingEvent && this.queue.length > 0),
     );
     this.sandbox.registerService("sfn", (action, input) =>
-      this.sfn.handle(action, input as Record<string, unknown>),
+      this.stepFunctions(action, input as Record<string, unknown>),
     );
     this.cleanups.push(this.sandbox.register(this.remediator));
     // Every change the pipeline makes comes back as CloudTrail would deliver it.
@@ -285,6 +285,15 @@ export class LocalRuntime {
       useProbe(undefined);
       useDynamoEndpoint(undefined);
     });
+  }
+
+  /** The Step Functions API over both state machines: a call naming the sweep's goes to the sweep's. */
+  stepFunctions(action: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const sweepArn = this.sweeper.stateMachineArn;
+    const sweepExecutions = `${sweepArn.replace(":stateMachine:", ":execution:")}:`;
+    const named = String(input.stateMachineArn ?? input.executionArn ?? "");
+    const machine = named === sweepArn || named.startsWith(sweepExecutions) ? this.sweeper : this.sfn;
+    return machine.handle(action, input);
   }
 
   /** A person's identity for scenario `call` steps and demo changes. */

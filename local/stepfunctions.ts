@@ -8,6 +8,7 @@ import {
   StateMachineDoesNotExist,
   TaskDoesNotExist,
   TaskTimedOut,
+  ValidationException,
 } from "@aws-sdk/client-sfn";
 import type { Context } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
@@ -245,6 +246,8 @@ export class LocalStepFunctions {
         return {};
       case "StopExecution":
         return this.stopExecution(String(input.executionArn ?? ""));
+      case "ListExecutions":
+        return this.listExecutions(input);
       default:
         throw new NamedError(
           "UnknownOperationException",
@@ -313,6 +316,59 @@ export class LocalStepFunctions {
       output: execution.output === undefined ? undefined : JSON.stringify(execution.output),
       error: execution.error?.name,
       cause: execution.error?.cause,
+    };
+  }
+
+  /** Newest first, as Step Functions lists them; a page of `maxResults` (1-1000, default 100) and a token for the rest. */
+  private listExecutions(input: Record<string, unknown>): Record<string, unknown> {
+    if (input.stateMachineArn !== this.options.stateMachineArn) {
+      throw new StateMachineDoesNotExist({
+        message: `State Machine Does Not Exist: '${String(input.stateMachineArn)}'`,
+        ...metadata,
+      });
+    }
+    const statuses: readonly string[] = [
+      "RUNNING",
+      "SUCCEEDED",
+      "FAILED",
+      "TIMED_OUT",
+      "ABORTED",
+      "PENDING_REDRIVE",
+    ];
+    const filter = input.statusFilter;
+    if (filter !== undefined && !statuses.includes(String(filter))) {
+      throw new ValidationException({
+        message: `1 validation error detected: Value '${String(filter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`,
+        ...metadata,
+      });
+    }
+    const size = input.maxResults === undefined || input.maxResults === 0 ? 100 : Number(input.maxResults);
+    if (!Number.isInteger(size) || size < 0 || size > 1000) {
+      throw new ValidationException({
+        message: `1 validation error detected: Value '${String(input.maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+        ...metadata,
+      });
+    }
+    let start = 0;
+    if (input.nextToken !== undefined) {
+      const decoded = /^list:(\d+)$/.exec(Buffer.from(String(input.nextToken), "base64").toString("utf8"));
+      if (!decoded?.[1]) throw new InvalidToken({ message: "Invalid Token: 'nextToken'", ...metadata });
+      start = Number(decoded[1]);
+    }
+    const listed = [...this.executions.values()]
+      .filter((execution) => filter === undefined || execution.status === filter)
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
+    const end = start + size;
+    return {
+      executions: listed.slice(start, end).map((execution) => ({
+        executionArn: execution.arn,
+        stateMachineArn: this.options.stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startDate: execution.startDate,
+        ...(execution.stopDate ? { stopDate: execution.stopDate } : {}),
+      })),
+      ...(end < listed.length ? { nextToken: Buffer.from(`list:${end}`).toString("base64") } : {}),
     };
   }
 

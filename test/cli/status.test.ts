@@ -64,4 +64,27 @@ describe("driftwarden status with work waiting", () => {
     ]);
     expect(status.suspended).toEqual([]);
   });
+
+  it("shows the last sweep run once a sweep has run, and refuses a sweep state machine that is not an ARN", async () => {
+    // Prepare
+    const before = JSON.parse((await cli(["status", "--json"], deployment.env)).stdout);
+    await deployment.runtime.sweep();
+
+    // Act
+    const run = await cli(["status"], deployment.env);
+    const json = JSON.parse((await cli(["status", "--json"], deployment.env)).stdout);
+    const wrong = await cli(["status", "--sweep-state-machine", "driftwarden-sweep"], deployment.env);
+
+    // Assess
+    expect(before.lastSweepRun).toBeNull();
+    expect(json.lastSweepRun).toEqual({
+      name: expect.stringMatching(/^sweep-/),
+      status: "SUCCEEDED",
+      startedAt: expect.any(String),
+      stoppedAt: expect.any(String),
+    });
+    expect(run.stdout).toMatch(/Last sweep \(schedule .+\)\n {2}ran [^\n]+: SUCCEEDED, ended /);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('--sweep-state-machine: "driftwarden-sweep" is not a state machine ARN');
+  });
 });
