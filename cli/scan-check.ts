@@ -1,5 +1,6 @@
 import { outOfScope } from "../functions/controls/scope.js";
 import type { AnyControl, Change, ControlContext, RiskAssessment } from "../functions/controls/types.js";
+import { ALL, type RuntimeExemption } from "../functions/exemptions/store.js";
 import { type ControlMode, controlConfig, type DriftwardenConfig } from "../functions/lib/config.js";
 import { durationSeconds } from "../functions/lib/duration.js";
 import {
@@ -41,6 +42,7 @@ export async function checkResource(
   resource: string,
   ctx: ControlContext,
   config: DriftwardenConfig,
+  runtime: readonly RuntimeExemption[] = [],
 ): Promise<ScanResult> {
   const id = control.metadata.id;
   const { mode, scope, settings } = controlConfig(config, id);
@@ -66,7 +68,7 @@ export async function checkResource(
   if (finding.status === "not-applicable")
     return { ...base, status: "not-applicable", detail: finding.message };
 
-  const exempt = exemptionOf(config, { control: id, resource }, tags, ctx.now());
+  const exempt = exemptionOf(config, runtime, { control: id, resource }, tags, ctx.now());
   if (exempt) return { ...base, status: "exempt", detail: `${exempt}; drift: ${finding.message}` };
 
   const fix = control.plan(snapshot, settings);
@@ -75,18 +77,27 @@ export async function checkResource(
 }
 
 /**
- * The central list and the resource's own tag (capped at maxTagExemption from
- * now: a scan cannot know when the deployment first saw the tag). Runtime
- * exemptions live in the deployment's table, which a pre-roll-out scan has not.
+ * The central list, the runtime exemptions when the scan was given the
+ * deployment's table (a pre-roll-out scan has none), and the resource's own
+ * tag (capped at maxTagExemption from now: a scan cannot know when the
+ * deployment first saw the tag), in the evaluate step's order.
  */
 function exemptionOf(
   config: DriftwardenConfig,
+  runtime: readonly RuntimeExemption[],
   target: { control: string; resource: string },
   tags: Record<string, string>,
   now: Date,
 ): string | undefined {
   const central = centralExemption(config, target, now).active;
   if (central) return `exempted by the central list until ${central.expires}: ${central.reason}`;
+  const added = runtime.find(
+    (e) =>
+      (e.resource === target.resource || e.resource === ALL) &&
+      (e.control === target.control || e.control === ALL) &&
+      expiryInstant(e.expires) > now.getTime(),
+  );
+  if (added) return `exempted by ${added.by} until ${added.expires}: ${JSON.stringify(added.reason)}`;
   for (const { key, value } of exemptionTags(tags, config.exemptionTag, target.control)) {
     const parsed = parseTagExemption(key, value);
     if ("invalid" in parsed) continue;

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { createTlsProbe } from "../functions/controls/cloudfront-tls-to-origin/probe.js";
 import { activeControls, controlById } from "../functions/controls/registry.js";
 import type { AnyControl, ControlContext, OriginProbe } from "../functions/controls/types.js";
+import { listExemptions, type RuntimeExemption } from "../functions/exemptions/store.js";
 import { clients } from "../functions/lib/aws.js";
 import { controlMode, type DriftwardenConfig, regionSchema } from "../functions/lib/config.js";
 import { ConfigurationError, errorMessage } from "../functions/lib/errors.js";
@@ -27,6 +28,8 @@ export interface ScanOptions {
   profile?: string;
   sandbox?: string;
   config?: string;
+  /** The deployment's exemptions table, so runtime exemptions count (default: $DRIFTWARDEN_EXEMPTIONS_TABLE). */
+  exemptionsTable?: string;
 }
 
 /** What a scan needs from where it runs: AWS, or a scenario's sandbox account. */
@@ -35,6 +38,8 @@ interface Target {
   config: DriftwardenConfig;
   now: () => Date;
   probe: OriginProbe;
+  /** Runtime exemptions from the deployment's table, read once; none before roll-out. */
+  runtime: RuntimeExemption[];
   close: () => void;
 }
 
@@ -45,11 +50,13 @@ async function awsTarget(options: ScanOptions, config: DriftwardenConfig, region
   // The SDK's default provider chain reads AWS_PROFILE when the clients are created.
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const identity = await clients.sts(region).send(new GetCallerIdentityCommand({}));
+  const table = options.exemptionsTable ?? (process.env.DRIFTWARDEN_EXEMPTIONS_TABLE || undefined);
   return {
     account: identity.Account ?? "",
     config,
     now: () => new Date(),
     probe: createTlsProbe({}),
+    runtime: table ? await listExemptions({ table, region: config.homeRegion }) : [],
     close: () => undefined,
   };
 }
@@ -72,6 +79,7 @@ async function sandboxTarget(file: string): Promise<Target> {
     config: scenario.config,
     now: () => sandbox.clock.now(),
     probe: sandbox.probe,
+    runtime: [],
     close: unregister,
   };
 }
@@ -159,7 +167,9 @@ export async function scanAccount(options: ScanOptions): Promise<ScanReport> {
         return Promise.all(
           resources.map(async (resource) => {
             try {
-              return await limit(key, () => checkResource(control, resource, ctx, target.config));
+              return await limit(key, () =>
+                checkResource(control, resource, ctx, target.config, target.runtime),
+              );
             } catch (error) {
               return failure(id, region, resource, mode, error);
             } finally {
@@ -268,6 +278,10 @@ export function registerScanCommand(program: Command, print: (text: string) => v
     .option("--profile <name>", "AWS profile to read with (default: the SDK's default credential chain)")
     .option("--config <file>", `the deployment's configuration (default: ./${DEFAULT_CONFIG} when present)`)
     .option("--sandbox <scenario.json>", "scan a scenario's sandbox account instead of AWS")
+    .option(
+      "--exemptions-table <name>",
+      "the deployment's exemptions table, so runtime exemptions count (default: $DRIFTWARDEN_EXEMPTIONS_TABLE)",
+    )
     .addHelpText(
       "after",
       `
