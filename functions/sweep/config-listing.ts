@@ -72,18 +72,39 @@ function literal(value: string): string {
   return `'${value}'`;
 }
 
+/** Tags as Config records them on an item, `[{key, value}]`, by the resource's ARN. */
+export type RecordedTags = Map<string, Record<string, string>>;
+
+function recordTags(tags: RecordedTags, arn: string | undefined, item: Record<string, unknown>): void {
+  if (!arn || !Array.isArray(item.tags)) return;
+  const pairs = (item.tags as { key?: unknown; value?: unknown }[])
+    .filter((tag) => typeof tag.key === "string")
+    .map((tag) => [tag.key as string, typeof tag.value === "string" ? tag.value : ""]);
+  tags.set(arn, Object.fromEntries(pairs));
+}
+
 export async function configLoadBalancerPage(
   clients: Pick<Clients, "config">,
   region: string,
   token: string | null,
-): Promise<{ loadBalancers: LoadBalancer[]; listeners: Map<string, Listener[]>; next: string | null }> {
+): Promise<{
+  loadBalancers: LoadBalancer[];
+  listeners: Map<string, Listener[]>;
+  tags: RecordedTags;
+  next: string | null;
+}> {
   const page = await select(
     clients,
     region,
-    `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer' AND ${EXISTING}`,
+    `SELECT configuration, tags WHERE resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer' AND ${EXISTING}`,
     token,
   );
-  const loadBalancers = page.items.map((item) => apiShape(item.configuration) as LoadBalancer);
+  const tags: RecordedTags = new Map();
+  const loadBalancers = page.items.map((item) => {
+    const lb = apiShape(item.configuration) as LoadBalancer;
+    recordTags(tags, lb.LoadBalancerArn, item);
+    return lb;
+  });
   const listeners = new Map<string, Listener[]>(
     loadBalancers.map((lb) => [lb.LoadBalancerArn as string, [] as Listener[]]),
   );
@@ -96,14 +117,15 @@ export async function configLoadBalancerPage(
     const items = await selectAll(
       clients,
       region,
-      `SELECT configuration WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND ${EXISTING} AND configuration.LoadBalancerArn IN (${chunk})`,
+      `SELECT configuration, tags WHERE resourceType = 'AWS::ElasticLoadBalancingV2::Listener' AND ${EXISTING} AND configuration.LoadBalancerArn IN (${chunk})`,
     );
     for (const item of items) {
       const listener = apiShape(item.configuration) as Listener;
+      recordTags(tags, listener.ListenerArn, item);
       listeners.get(listener.LoadBalancerArn as string)?.push(listener);
     }
   }
-  return { loadBalancers, listeners, next: page.next };
+  return { loadBalancers, listeners, tags, next: page.next };
 }
 
 /** Config's names of API fields that start with an acronym; every other name only lowers its first letter. */
@@ -133,13 +155,14 @@ export function apiShape(value: unknown): unknown {
 export async function configDistributionPage(
   clients: Pick<Clients, "config">,
   token: string | null,
-): Promise<{ distributions: DistributionSummary[]; next: string | null }> {
+): Promise<{ distributions: DistributionSummary[]; tags: RecordedTags; next: string | null }> {
   const page = await select(
     clients,
     "us-east-1",
-    `SELECT configuration WHERE resourceType = 'AWS::CloudFront::Distribution' AND ${EXISTING}`,
+    `SELECT configuration, tags WHERE resourceType = 'AWS::CloudFront::Distribution' AND ${EXISTING}`,
     token,
   );
+  const tags: RecordedTags = new Map();
   const distributions = page.items.map((item) => {
     const { DistributionConfig, ...distribution } = apiShape(item.configuration) as Record<
       string,
@@ -147,7 +170,9 @@ export async function configDistributionPage(
     > & {
       DistributionConfig?: Record<string, unknown>;
     };
-    return { ...DistributionConfig, ...distribution } as unknown as DistributionSummary;
+    const summary = { ...DistributionConfig, ...distribution } as unknown as DistributionSummary;
+    recordTags(tags, summary.ARN, item);
+    return summary;
   });
-  return { distributions, next: page.next };
+  return { distributions, tags, next: page.next };
 }

@@ -27,6 +27,7 @@ import type { ControlClients } from "../lib/clients/controls.js";
  * Tags are read only when some control of the page is scoped by tags: the
  * sweep uses them for scope alone (exemptions and ownership are the
  * workflow's, which reads them live), so otherwise they answer as untagged.
+ * A page listed from AWS Config answers them from its items' recorded tags.
  */
 
 interface Sendable {
@@ -81,6 +82,8 @@ export interface Elbv2Page {
   loadBalancers: LoadBalancer[];
   /** Listeners by load balancer, when the page's source listed them (AWS Config); else read per load balancer. */
   listeners?: Map<string, Listener[]>;
+  /** Tags by ARN, when the page's source carried them (AWS Config items do); else DescribeTags. */
+  recordedTags?: Map<string, Record<string, string>>;
   tagsNeeded: boolean;
 }
 
@@ -92,8 +95,13 @@ const predefinedPolicies = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 export interface CloudFrontPage {
   distributions: DistributionSummary[];
+  /** Tags by distribution ARN, when the page's source carried them (AWS Config items do); else ListTagsForResource. */
+  recordedTags?: Map<string, Record<string, string>>;
   tagsNeeded: boolean;
 }
+
+const tagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** What a distribution summary holds of its configuration: everything the CloudFront controls judge. */
 const SUMMARY_CONFIG_FIELDS = [
@@ -162,11 +170,17 @@ function elbv2Reads(real: Sendable, page: Elbv2Page): Sendable {
       }
       return known;
     }
-    if (is(command, DescribeTagsCommand) && !page.tagsNeeded) {
-      const input = (command as { input: { ResourceArns?: string[] } }).input;
-      return Promise.resolve({
-        TagDescriptions: (input.ResourceArns ?? []).map((ResourceArn) => ({ ResourceArn, Tags: [] })),
-      });
+    if (is(command, DescribeTagsCommand)) {
+      const arns = (command as { input: { ResourceArns?: string[] } }).input.ResourceArns ?? [];
+      if (!page.tagsNeeded) {
+        return Promise.resolve({ TagDescriptions: arns.map((ResourceArn) => ({ ResourceArn, Tags: [] })) });
+      }
+      const recorded = arns.map((arn) => page.recordedTags?.get(arn));
+      if (arns.length > 0 && recorded.every((tags) => tags !== undefined)) {
+        return Promise.resolve({
+          TagDescriptions: arns.map((ResourceArn, i) => ({ ResourceArn, Tags: tagList(recorded[i] ?? {}) })),
+        });
+      }
     }
     return undefined;
   });
@@ -211,8 +225,12 @@ function cloudFrontReads(real: Sendable, page: CloudFrontPage): Sendable {
         },
       });
     }
-    if (is(command, ListTagsForResourceCommand) && !page.tagsNeeded) {
-      return Promise.resolve({ Tags: { Items: [] } });
+    if (is(command, ListTagsForResourceCommand)) {
+      if (!page.tagsNeeded) return Promise.resolve({ Tags: { Items: [] } });
+      const recorded = page.recordedTags?.get(
+        (command as { input: { Resource?: string } }).input.Resource ?? "",
+      );
+      if (recorded) return Promise.resolve({ Tags: { Items: tagList(recorded) } });
     }
     return undefined;
   });

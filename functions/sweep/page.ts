@@ -58,12 +58,23 @@ async function listPage(request: PageRequest, deps: SweepDeps, tagsNeeded: boole
     const page = await configLoadBalancerPage(deps.clients, region, request.marker);
     return {
       next: page.next,
-      page: { elbv2: { region, loadBalancers: page.loadBalancers, listeners: page.listeners, tagsNeeded } },
+      page: {
+        elbv2: {
+          region,
+          loadBalancers: page.loadBalancers,
+          listeners: page.listeners,
+          recordedTags: page.tags,
+          tagsNeeded,
+        },
+      },
     };
   }
   if (source === "config") {
     const page = await configDistributionPage(deps.clients, request.marker);
-    return { next: page.next, page: { cloudfront: { distributions: page.distributions, tagsNeeded } } };
+    return {
+      next: page.next,
+      page: { cloudfront: { distributions: page.distributions, recordedTags: page.tags, tagsNeeded } },
+    };
   }
   if (service === "elbv2") {
     const out = await deps.clients

@@ -15,6 +15,10 @@ const listenerArn =
   "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2";
 
 const loadBalancerItem = {
+  tags: [
+    { key: "env", value: "prod" },
+    { key: "team", value: "" },
+  ],
   configuration: {
     loadBalancerArn: lbArn,
     dNSName: "shop-1234567890.eu-west-1.elb.amazonaws.com",
@@ -125,6 +129,8 @@ describe("the sweep's reading of AWS Config items", () => {
       }),
     ]);
     expect(page.listeners.get(lbArn)).toEqual([listenerItem.configuration]);
+    // Config's recorded tags come along, so a tag-scoped sweep needs no DescribeTags.
+    expect(page.tags.get(lbArn)).toEqual({ env: "prod", team: "" });
     // The listener's property is named as Config's schema names it: a camelCase path would match nothing.
     expect(queries[1]).toContain(`configuration.LoadBalancerArn IN ('${lbArn}')`);
     // Config keeps the last item of a deleted resource; no query may return it for judging.
