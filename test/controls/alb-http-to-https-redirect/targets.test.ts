@@ -66,9 +66,39 @@ describe("resolveTargets", () => {
       expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
     },
     {
-      name: "CreateListener of HTTPS without responseElements: nothing to judge",
+      name: "CreateListener of HTTPS without responseElements: the load balancer's HTTP listeners, whose redirect it makes safe",
       trigger: cloudTrail("CreateListener", { loadBalancerArn: INTRANET_LB, port: 443, protocol: "HTTPS" }),
-      expected: [],
+      expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
+    },
+    {
+      name: "CreateListener of HTTPS: the load balancer's HTTP listeners, not the HTTPS one it created",
+      trigger: cloudTrail(
+        "CreateListener",
+        { loadBalancerArn: INTRANET_LB, port: 443, protocol: "HTTPS" },
+        {
+          listeners: [
+            {
+              listenerArn: `${INTRANET_LB.replace(":loadbalancer/", ":listener/")}/0f1e2d3c4b5a6978`,
+              loadBalancerArn: INTRANET_LB,
+              protocol: "HTTPS",
+            },
+          ],
+        },
+      ),
+      expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
+    },
+    {
+      name: "CreateListener of HTTPS without requestParameters: the response names the load balancer",
+      trigger: cloudTrail("CreateListener", null, {
+        listeners: [
+          {
+            listenerArn: `${INTRANET_LB.replace(":loadbalancer/", ":listener/")}/0f1e2d3c4b5a6978`,
+            loadBalancerArn: INTRANET_LB,
+            protocol: "HTTPS",
+          },
+        ],
+      }),
+      expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
     },
     {
       name: "ModifyListener (shared fixture)",
