@@ -4,6 +4,7 @@ import {
   isListenerArn,
   isLoadBalancerArn,
   listenerOfRule,
+  loadBalancerOfListener,
   regionOf,
 } from "../elbv2/arns.js";
 import { elbv2For } from "../elbv2/read.js";
@@ -76,10 +77,14 @@ async function fromCloudTrail(
     }
     // Each case falls back on the other half of the record: CloudTrail drops request parameters
     // or response elements it finds too large, and the other half still names the resource.
-    case "ModifyListener":
-      return applicationListeners([
-        text(request, "listenerArn") ?? list(response, "listeners").map((l) => text(l, "listenerArn"))[0],
-      ]);
+    case "ModifyListener": {
+      const listenerArn = text(request, "listenerArn") ?? text(list(response, "listeners")[0], "listenerArn");
+      const modified = applicationListeners([listenerArn]);
+      // Turned into an HTTPS listener: like a created one, it makes the other HTTP listeners' redirect safe.
+      const loadBalancerArn = listenerArn ? loadBalancerOfListener(listenerArn) : undefined;
+      if (!request || text(request, "protocol") !== "HTTPS" || !loadBalancerArn) return modified;
+      return distinct([...modified, ...(await httpListenersOfLoadBalancer(ctx, loadBalancerArn))]);
+    }
     case "CreateRule":
       return applicationListeners([text(request, "listenerArn") ?? listenerOfRules(response)[0]]);
     case "ModifyRule":

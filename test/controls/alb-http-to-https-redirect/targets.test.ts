@@ -106,6 +106,26 @@ describe("resolveTargets", () => {
       expected: [HTTP_LISTENER],
     },
     {
+      name: "ModifyListener turning a listener into HTTPS: it and the load balancer's HTTP listeners",
+      trigger: cloudTrail("ModifyListener", {
+        listenerArn: INTRANET_ADMIN_LISTENER,
+        port: 443,
+        protocol: "HTTPS",
+        certificates: [
+          {
+            certificateArn:
+              "arn:aws:acm:eu-west-1:111122223333:certificate/0f0e0d0c-0b0a-4909-8807-060504030201",
+          },
+        ],
+      }),
+      expected: [INTRANET_ADMIN_LISTENER, INTRANET_LISTENER],
+    },
+    {
+      name: "ModifyListener that does not set the protocol: only that listener",
+      trigger: cloudTrail("ModifyListener", { listenerArn: INTRANET_ADMIN_LISTENER, port: 8080 }),
+      expected: [INTRANET_ADMIN_LISTENER],
+    },
+    {
       name: "CreateRule: the listener in the request",
       trigger: cloudTrail(
         "CreateRule",
