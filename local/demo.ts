@@ -38,7 +38,8 @@ function describeState(state: string | undefined, output: unknown): string | und
   switch (state) {
     case "Evaluate":
     case "EvaluateAgain":
-    case "EvaluateDecision": {
+    case "EvaluateDecision":
+    case "EvaluateExpiry": {
       const evaluation = pick("evaluation") as
         | {
             status: string;

@@ -180,6 +180,13 @@ export function remediationDefinition(fns: StepFunctionArns) {
       EvaluateAgain: evaluateTask(fns.evaluate, { "previous.$": "$.evaluation" }),
       // After on-call decided: everything is judged again, and the decision is read from the approvals table.
       EvaluateDecision: evaluateTask(fns.evaluate, { "previous.$": "$.evaluation", afterDecision: true }),
+      // Nobody decided in time: the resource is read again, because a drift undone by hand (or a
+      // resource deleted) while the request waited needs no fix and no "expired" email.
+      EvaluateExpiry: {
+        ...evaluateTask(fns.evaluate, { "previous.$": "$.evaluation", afterTimeout: true }),
+        // The request expired either way: a re-check that cannot be made does not turn that into a failure.
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeApprovalExpired" }],
+      },
       Route: {
         Type: "Choice",
         Choices: Object.entries(decisions).map(([decision, next]) => ({
@@ -237,7 +244,7 @@ export function remediationDefinition(fns: StepFunctionArns) {
           },
         ],
         Catch: [
-          { ErrorEquals: ["States.Timeout"], ResultPath: "$.error", Next: "OutcomeApprovalExpired" },
+          { ErrorEquals: ["States.Timeout"], ResultPath: "$.error", Next: "EvaluateExpiry" },
           { ErrorEquals: [rejectedError], ResultPath: "$.approvalTask", Next: "EvaluateDecision" },
           { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "OutcomeFailed" },
         ],

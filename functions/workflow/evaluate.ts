@@ -102,6 +102,8 @@ export interface EvaluatePayload {
   previous?: Evaluation;
   /** The approval wait ended because a decision was delivered (or someone completed the task). */
   afterDecision?: boolean;
+  /** The approval wait timed out: only a resource that no longer needs the fix ends otherwise than expired. */
+  afterTimeout?: boolean;
 }
 
 /** A safe part applied this many times in one execution means something undoes it at once: ask instead. */
@@ -164,6 +166,15 @@ export async function evaluate(payload: EvaluatePayload): Promise<Evaluation> {
   };
   if (finding.status !== "non-compliant") {
     return { ...checked, decision: "compliant", reason: finding.message };
+  }
+  if (payload.afterTimeout && previous) {
+    // Still drifted: the request expired as asked. A decision recorded at the last moment is not
+    // honoured here: its delivery failed on the timed-out task and on-call is told it expired.
+    return {
+      ...previous,
+      decision: "expired",
+      reason: `approval ${previous.approval?.id ?? ""} expired at ${previous.approval?.expiresAt ?? at.toISOString()} without a decision`,
+    };
   }
   if (mode === "off") {
     return { ...checked, decision: "exempt", reason: `control ${control.metadata.id} is off` };

@@ -143,9 +143,19 @@ export async function exemptionFor(
       notes.push(parsed.invalid);
       continue;
     }
-    const sighting = await sightTag(deps, target.resource, key, value);
-    const cap = Date.parse(sighting.firstSeen) + durationSeconds(deps.config.maxTagExemption) * 1000;
-    const until = Math.min(Date.parse(parsed.until), cap);
+    if (Date.parse(parsed.until) <= now.getTime()) {
+      // Not a sighting: an exemption that never applied must not start the cap (or use up the
+      // announcement) of one written later.
+      notes.push(
+        `tag ${key} (${quoted(parsed.reason)}) no longer exempts this resource: it expired on ${parsed.until.slice(0, 10)}`,
+      );
+      continue;
+    }
+    const sighting = await sightTag(deps, target);
+    const until = Math.min(
+      Date.parse(parsed.until),
+      Date.parse(sighting.firstSeen) + durationSeconds(deps.config.maxTagExemption) * 1000,
+    );
     if (until > now.getTime()) {
       return {
         active: {
@@ -158,11 +168,9 @@ export async function exemptionFor(
         notes,
       };
     }
-    const why =
-      Date.parse(parsed.until) <= now.getTime()
-        ? `it expired on ${parsed.until.slice(0, 10)}`
-        : `tag exemptions last at most ${deps.config.maxTagExemption} from first sight (${sighting.firstSeen})`;
-    notes.push(`tag ${key} (${quoted(parsed.reason)}) no longer exempts this resource: ${why}`);
+    notes.push(
+      `tag ${key} (${quoted(parsed.reason)}) no longer exempts this resource: tag exemptions last at most ${deps.config.maxTagExemption} from first sight (${sighting.firstSeen})`,
+    );
   }
   if (central.expired) {
     notes.push(
@@ -186,23 +194,27 @@ async function runtimeExemptions(
 }
 
 /**
- * Records when a tag value was first seen on a resource, in one idempotent
- * update: the first execution to record it is the one that announces it (a
- * retried step of that execution announces too; nobody else does).
+ * Records when a tag first exempted this control on this resource, in one
+ * idempotent update: the first execution to record it is the one that
+ * announces it (a retried step of that execution announces too; nobody else
+ * does). The sighting belongs to the (resource, control), not to the tag's
+ * key or value: whoever can tag the resource could otherwise renew the cap at
+ * will by rewriting the reason or moving it between `<tag>` and
+ * `<tag>:<control>`. Every sighting pushes the item's expiry out, so a tag that
+ * stays on the resource is never seen for the first time again once DynamoDB's
+ * TTL would otherwise have removed the item.
  */
 async function sightTag(
   deps: ExemptionDeps,
-  resource: string,
-  key: string,
-  value: string,
+  target: { control: string; resource: string },
 ): Promise<{ firstSeen: string; announcedBy: string }> {
   const keepSeconds = durationSeconds(deps.config.maxTagExemption) + 30 * 86_400;
   const result = await deps.clients.dynamo(deps.region).send(
     new UpdateCommand({
       TableName: deps.eventsTable,
-      Key: { pk: `tagseen#${digest({ resource, key, value }, 32)}` },
+      Key: { pk: `tagseen#${digest({ resource: target.resource, control: target.control }, 32)}` },
       UpdateExpression:
-        "SET firstSeen = if_not_exists(firstSeen, :now), announcedBy = if_not_exists(announcedBy, :execution), expiresAt = if_not_exists(expiresAt, :expires)",
+        "SET firstSeen = if_not_exists(firstSeen, :now), announcedBy = if_not_exists(announcedBy, :execution), expiresAt = :expires",
       ExpressionAttributeValues: {
         ":now": deps.now.toISOString(),
         ":execution": deps.executionName,

@@ -573,7 +573,7 @@ export class Elbv2Service implements SandboxService {
 
   private removeTags(read: InputReader, region: string): Json {
     const arns = read.stringList("ResourceArns") ?? [];
-    const keys = read.stringList("TagKeys") ?? [];
+    const keys = tagKeysOf(read, "TagKeys");
     if (arns.length === 0 || keys.length === 0) {
       throw validationError("elbv2", "Resource ARNs and tag keys must be specified");
     }
@@ -724,12 +724,63 @@ function describeSslPolicies(read: InputReader): Json {
   return withMarker({ SslPolicies: copy(items) }, next);
 }
 
+/**
+ * ELBv2's Tag shape (API reference, Tag): a key of 1-128 and a value of 0-256
+ * characters, both letters, spaces, digits and `_.:/=+-@`; no line breaks, no
+ * `;`, `<` or quotes. The `aws:` prefix, in any case, is AWS's own
+ * (`aws:cloudformation:stack-name`, `aws:cdk:path`): a caller can neither add
+ * nor remove such a key, which is what lets tag readers trust those keys.
+ */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+function tagTextError(text: string, where: string, max: number, min: number): Error | undefined {
+  // Lengths count Unicode characters, not UTF-16 code units.
+  const length = [...text].length;
+  const constraint =
+    length > max
+      ? `Member must have length less than or equal to ${max}`
+      : length < min
+        ? `Member must have length greater than or equal to ${min}`
+        : !TAG_TEXT.test(text)
+          ? "Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"
+          : undefined;
+  return constraint
+    ? validationError(
+        "elbv2",
+        `1 validation error detected: Value '${text}' at '${where}' failed to satisfy constraint: ${constraint}`,
+      )
+    : undefined;
+}
+
+function refuseReservedKey(key: string): void {
+  if (key.toLowerCase().startsWith("aws:")) {
+    throw validationError("elbv2", `Tag key '${key}' cannot start with 'aws:'`);
+  }
+}
+
+/** RemoveTags' TagKeys: the same key rules as AddTags. */
+function tagKeysOf(read: InputReader, key: string): string[] {
+  const keys = read.stringList(key) ?? [];
+  keys.forEach((tagKey, i) => {
+    const invalid = tagTextError(tagKey, `tagKeys.${i + 1}.member`, 128, 1);
+    if (invalid) throw invalid;
+    refuseReservedKey(tagKey);
+  });
+  return keys;
+}
+
 function tagsOf(read: InputReader, key: string, required = false): Tag[] {
-  const tags = (read.records(key, required) ?? []).map((entry) => {
+  const tags = (read.records(key, required) ?? []).map((entry, i) => {
     const item = new InputReader("elbv2", entry);
     const tag: Tag = { Key: item.requiredString("Key") };
     const value = item.string("Value");
     if (value !== undefined) tag.Value = value;
+    const member = `tags.${i + 1}.member`;
+    const invalid =
+      tagTextError(tag.Key, `${member}.key`, 128, 1) ??
+      (value === undefined ? undefined : tagTextError(value, `${member}.value`, 256, 0));
+    if (invalid) throw invalid;
+    refuseReservedKey(tag.Key);
     return tag;
   });
   const keys = tags.map((t) => t.Key);

@@ -1,4 +1,5 @@
 import {
+  AddTagsCommand,
   CreateListenerCommand,
   CreateRuleCommand,
   DeleteLoadBalancerCommand,
@@ -17,6 +18,7 @@ import {
   ModifyRuleCommand,
   OperationNotPermittedException,
   PriorityInUseException,
+  RemoveTagsCommand,
   RuleNotFoundException,
   SetRulePrioritiesCommand,
   TargetGroupNotFoundException,
@@ -380,6 +382,90 @@ describe("ELBv2 load balancers", () => {
     // Assess
     expect(error).toBeInstanceOf(OperationNotPermittedException);
     expect(sandbox.state()).toEqual(before);
+  });
+});
+
+describe("ELBv2 tags", () => {
+  it.each([
+    [
+      "a key in AWS's own aws: namespace",
+      () =>
+        new AddTagsCommand({
+          ResourceArns: [LB],
+          Tags: [{ Key: "aws:cloudformation:stack-name", Value: "shop-prod" }],
+        }),
+      "Tag key 'aws:cloudformation:stack-name' cannot start with 'aws:'",
+    ],
+    [
+      "the aws: namespace in capitals",
+      () => new AddTagsCommand({ ResourceArns: [LB], Tags: [{ Key: "AWS:cdk:path", Value: "Shop/Alb" }] }),
+      "Tag key 'AWS:cdk:path' cannot start with 'aws:'",
+    ],
+    [
+      "removing an aws: key",
+      () => new RemoveTagsCommand({ ResourceArns: [LB], TagKeys: ["aws:cloudformation:stack-name"] }),
+      "Tag key 'aws:cloudformation:stack-name' cannot start with 'aws:'",
+    ],
+    [
+      "a value with a line break",
+      () =>
+        new AddTagsCommand({
+          ResourceArns: [HTTP_LISTENER],
+          Tags: [{ Key: "driftwarden:exempt", Value: "2026-12-31 ok\nApproved by security" }],
+        }),
+      "at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern",
+    ],
+    [
+      "a value with a semicolon",
+      () => new AddTagsCommand({ ResourceArns: [LB], Tags: [{ Key: "owner", Value: "a;b" }] }),
+      "at 'tags.1.member.value' failed to satisfy constraint",
+    ],
+    [
+      "a value longer than 256 characters",
+      () => new AddTagsCommand({ ResourceArns: [LB], Tags: [{ Key: "owner", Value: "x".repeat(257) }] }),
+      "Member must have length less than or equal to 256",
+    ],
+    [
+      "a key longer than 128 characters",
+      () => new AddTagsCommand({ ResourceArns: [LB], Tags: [{ Key: "k".repeat(129), Value: "" }] }),
+      "at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128",
+    ],
+  ])("refuses %s with ValidationError, changing nothing", async (_case, command, message) => {
+    // Prepare
+    const sandbox = plugged({
+      state: {
+        ...shopState(),
+        elbv2: {
+          ...(shopState().elbv2 as Record<string, unknown>),
+          tags: [{ ResourceArn: LB, Tags: [{ Key: "aws:cloudformation:stack-name", Value: "shop-prod" }] }],
+        },
+      },
+    });
+    const before = sandbox.state();
+
+    // Act
+    const error = await failure(elbv2().send(command() as never));
+
+    // Assess
+    expect(error.name).toBe("ValidationError");
+    expect(error.message).toContain(message);
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 400 });
+    expect(sandbox.state()).toEqual(before);
+  });
+
+  it("accepts letters of any script, spaces and _.:/=+-@ up to the limits", async () => {
+    // Prepare
+    plugged();
+    const value = `2026-12-31 Übergang: team@example.com /a=b+c_d.e ${"x".repeat(200)}`.slice(0, 256);
+
+    // Act
+    await elbv2().send(
+      new AddTagsCommand({ ResourceArns: [LB], Tags: [{ Key: "driftwarden:exempt", Value: value }] }),
+    );
+    const { TagDescriptions } = await elbv2().send(new DescribeTagsCommand({ ResourceArns: [LB] }));
+
+    // Assess
+    expect(TagDescriptions?.[0]?.Tags).toContainEqual({ Key: "driftwarden:exempt", Value: value });
   });
 });
 

@@ -226,6 +226,29 @@ describe("remediation workflow branches", () => {
     expect(report.calls).toEqual([]);
   });
 
+  it("ends compliant at the timeout when someone fixed it by hand meanwhile, with no expired email", async () => {
+    // Prepare
+    const rt = await start({ approvalTimeout: "PT2H" });
+    const listener = await httpOnlyIntranet(rt);
+    await rt.call("elbv2", "ModifyListener", {
+      ListenerArn: listener,
+      DefaultActions: [
+        { Type: "redirect", RedirectConfig: { Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301" } },
+      ],
+    });
+
+    // Act
+    await rt.advance("PT2H30M");
+
+    // Assess
+    const { report, outcomes: seen } = await outcomes(rt);
+    expect(seen).toEqual(["compliant"]);
+    expect(report.calls).toEqual([]);
+    expect(report.approvals).toMatchObject([{ status: "expired" }]);
+    expect(report.notifications.map((n) => n.attributes.outcome)).not.toContain("approval-expired");
+    await expect(rt.decide("approved", "late@example.com")).rejects.toThrow(/no pending approval/);
+  });
+
   it("in off mode looks at nothing: the drift starts no workflow, writes no record, sends no email", async () => {
     // Prepare
     const rt = await start({ controls: { "alb-http-to-https-redirect": { mode: "off" } } });

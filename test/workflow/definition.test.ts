@@ -112,6 +112,23 @@ describe("remediation workflow definition", () => {
     expect((states.EvaluateDecision as AnyState).Parameters).toMatchObject({ afterDecision: true });
   });
 
+  it("re-reads the resource when the wait times out, and the request still expires when that read fails", () => {
+    // Prepare
+    const request = states.RequestApproval as AnyState;
+
+    // Act
+    const afterTimeout = request.Catch?.find((c) => c.ErrorEquals.includes("States.Timeout"))?.Next;
+    const expiry = states[afterTimeout ?? ""] as AnyState;
+
+    // Assess
+    expect(afterTimeout).toBe("EvaluateExpiry");
+    expect(expiry.Parameters).toMatchObject({ afterTimeout: true, "previous.$": "$.evaluation" });
+    expect(expiry.Next).toBe("Route");
+    expect(expiry.Catch?.map((c) => [c.ErrorEquals, c.Next])).toEqual([
+      [["States.ALL"], "OutcomeApprovalExpired"],
+    ]);
+  });
+
   it("passes at most 15 states on the automatic fix path", () => {
     // Prepare: follow the path a low-risk drift takes
     const path: string[] = [];

@@ -4,6 +4,7 @@ import {
   isListenerArn,
   isLoadBalancerArn,
   listenerOfRule,
+  loadBalancerOfListener,
   regionOf,
 } from "../elbv2/arns.js";
 import { elbv2For } from "../elbv2/read.js";
@@ -62,20 +63,28 @@ async function fromCloudTrail(
   const response = trigger.responseElements;
   switch (trigger.eventName) {
     case "CreateListener": {
-      const created = applicationListeners(list(response, "listeners").map((l) => text(l, "listenerArn")));
-      if (created.length > 0) return created;
+      const listeners = list(response, "listeners");
       // Large responses can be dropped from the record; the request still names the load balancer.
-      const loadBalancerArn = text(request, "loadBalancerArn");
-      return loadBalancerArn && text(request, "protocol") === "HTTP"
-        ? httpListenersOfLoadBalancer(ctx, loadBalancerArn)
-        : [];
+      const loadBalancerArn = text(request, "loadBalancerArn") ?? text(listeners[0], "loadBalancerArn");
+      const protocol = text(request, "protocol") ?? text(listeners[0], "protocol");
+      // A new HTTPS listener is what makes the redirect of the load balancer's HTTP listeners safe:
+      // a fix that waited for on-call (no HTTPS to send visitors to) can now be made at once.
+      if (protocol === "HTTPS")
+        return loadBalancerArn ? httpListenersOfLoadBalancer(ctx, loadBalancerArn) : [];
+      const created = applicationListeners(listeners.map((l) => text(l, "listenerArn")));
+      if (created.length > 0) return created;
+      return loadBalancerArn && protocol === "HTTP" ? httpListenersOfLoadBalancer(ctx, loadBalancerArn) : [];
     }
     // Each case falls back on the other half of the record: CloudTrail drops request parameters
     // or response elements it finds too large, and the other half still names the resource.
-    case "ModifyListener":
-      return applicationListeners([
-        text(request, "listenerArn") ?? list(response, "listeners").map((l) => text(l, "listenerArn"))[0],
-      ]);
+    case "ModifyListener": {
+      const listenerArn = text(request, "listenerArn") ?? text(list(response, "listeners")[0], "listenerArn");
+      const modified = applicationListeners([listenerArn]);
+      // Turned into an HTTPS listener: like a created one, it makes the other HTTP listeners' redirect safe.
+      const loadBalancerArn = listenerArn ? loadBalancerOfListener(listenerArn) : undefined;
+      if (!request || text(request, "protocol") !== "HTTPS" || !loadBalancerArn) return modified;
+      return distinct([...modified, ...(await httpListenersOfLoadBalancer(ctx, loadBalancerArn))]);
+    }
     case "CreateRule":
       return applicationListeners([text(request, "listenerArn") ?? listenerOfRules(response)[0]]);
     case "ModifyRule":

@@ -6,6 +6,7 @@
 
 const ELB_ARN =
   /^arn:[^:]+:elasticloadbalancing:([^:]*):[^:]*:(loadbalancer|listener|listener-rule)\/(app|net|gwy)\//;
+const LISTENER_ARN = /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener\/(app\/[^/]+\/[^/]+)\/[^/]+$/;
 const RULE_ARN =
   /^(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)listener-rule\/(app\/[^/]+\/[^/]+\/[^/]+)\/[^/]+$/;
 
@@ -32,4 +33,10 @@ export function isLoadBalancerArn(arn: string): boolean {
 export function listenerOfRule(ruleArn: string): string | undefined {
   const match = RULE_ARN.exec(ruleArn);
   return match ? `${match[1]}listener/${match[2]}` : undefined;
+}
+
+/** `...:listener/app/<lb>/<lb-id>/<listener-id>` -> `...:loadbalancer/app/<lb>/<lb-id>`. */
+export function loadBalancerOfListener(listenerArn: string): string | undefined {
+  const match = LISTENER_ARN.exec(listenerArn);
+  return match ? `${match[1]}loadbalancer/${match[2]}` : undefined;
 }

@@ -62,7 +62,9 @@ async function closeApproval(
   const store = { table: res.approvalsTable, region: res.region };
   const approval = payload.state.evaluation?.approval;
   if (!approval) return;
-  if (payload.outcome === "approval-expired") {
+  // A wait that timed out received no decision, whatever the outcome of the re-check after it: a
+  // decision caught mid-delivery then is not recorded as made (its delivery failed on the timed-out task).
+  if (payload.outcome === "approval-expired" || payload.state.error?.Error === "States.Timeout") {
     await expireApproval(store, approval.id);
     return;
   }

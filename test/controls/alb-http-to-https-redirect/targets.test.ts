@@ -66,14 +66,64 @@ describe("resolveTargets", () => {
       expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
     },
     {
-      name: "CreateListener of HTTPS without responseElements: nothing to judge",
+      name: "CreateListener of HTTPS without responseElements: the load balancer's HTTP listeners, whose redirect it makes safe",
       trigger: cloudTrail("CreateListener", { loadBalancerArn: INTRANET_LB, port: 443, protocol: "HTTPS" }),
-      expected: [],
+      expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
+    },
+    {
+      name: "CreateListener of HTTPS: the load balancer's HTTP listeners, not the HTTPS one it created",
+      trigger: cloudTrail(
+        "CreateListener",
+        { loadBalancerArn: INTRANET_LB, port: 443, protocol: "HTTPS" },
+        {
+          listeners: [
+            {
+              listenerArn: `${INTRANET_LB.replace(":loadbalancer/", ":listener/")}/0f1e2d3c4b5a6978`,
+              loadBalancerArn: INTRANET_LB,
+              protocol: "HTTPS",
+            },
+          ],
+        },
+      ),
+      expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
+    },
+    {
+      name: "CreateListener of HTTPS without requestParameters: the response names the load balancer",
+      trigger: cloudTrail("CreateListener", null, {
+        listeners: [
+          {
+            listenerArn: `${INTRANET_LB.replace(":loadbalancer/", ":listener/")}/0f1e2d3c4b5a6978`,
+            loadBalancerArn: INTRANET_LB,
+            protocol: "HTTPS",
+          },
+        ],
+      }),
+      expected: [INTRANET_LISTENER, INTRANET_ADMIN_LISTENER],
     },
     {
       name: "ModifyListener (shared fixture)",
       trigger: triggerOf(fixture("elbv2-modify-listener.json")),
       expected: [HTTP_LISTENER],
+    },
+    {
+      name: "ModifyListener turning a listener into HTTPS: it and the load balancer's HTTP listeners",
+      trigger: cloudTrail("ModifyListener", {
+        listenerArn: INTRANET_ADMIN_LISTENER,
+        port: 443,
+        protocol: "HTTPS",
+        certificates: [
+          {
+            certificateArn:
+              "arn:aws:acm:eu-west-1:111122223333:certificate/0f0e0d0c-0b0a-4909-8807-060504030201",
+          },
+        ],
+      }),
+      expected: [INTRANET_ADMIN_LISTENER, INTRANET_LISTENER],
+    },
+    {
+      name: "ModifyListener that does not set the protocol: only that listener",
+      trigger: cloudTrail("ModifyListener", { listenerArn: INTRANET_ADMIN_LISTENER, port: 8080 }),
+      expected: [INTRANET_ADMIN_LISTENER],
     },
     {
       name: "CreateRule: the listener in the request",
