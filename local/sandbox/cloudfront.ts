@@ -75,6 +75,7 @@ const MUTATING = [
   "TagResource",
   "UntagResource",
   "CreateResponseHeadersPolicy",
+  "UpdateResponseHeadersPolicy",
   "UpdateVpcOrigin",
 ] as const;
 
@@ -161,6 +162,8 @@ export class CloudFrontService implements SandboxService {
         return this.policies.list(input);
       case "CreateResponseHeadersPolicy":
         return this.policies.create(input);
+      case "UpdateResponseHeadersPolicy":
+        return this.policies.update(input);
       case "GetVpcOrigin":
         return this.vpcOrigins.get(input);
       case "UpdateVpcOrigin":
