@@ -15,10 +15,10 @@ import { page } from "./cloudfront-paging.js";
 import { ResponseHeadersPolicies } from "./cloudfront-response-headers.js";
 import type { AcmCertificate } from "./cloudfront-viewer-certificate.js";
 import { VpcOrigins } from "./cloudfront-vpc-origins.js";
-import { modeled } from "./errors.js";
+import { modeled, unmodeled } from "./errors.js";
 import type { IdSource } from "./ids.js";
 import { copy, isRecord, type Json } from "./json.js";
-import { type CallContext, type SandboxService, unsupported } from "./service.js";
+import { type CallContext, type SandboxService, unsupported, wirePath } from "./service.js";
 import type { SandboxState, StateDistribution, StateTag } from "./state.js";
 
 /**
@@ -426,6 +426,36 @@ function tagItems(tags: unknown, path: string): StateTag[] {
     ) {
       throw modeled(InvalidArgument, `${path}.Items[${i}] must have a Key and a string Value`);
     }
+    tagConstraint(t.Key, 128, `${path}.Items.${i + 1}.Key`);
+    if (t.Value !== undefined) tagConstraint(t.Value, 256, `${path}.Items.${i + 1}.Value`);
     return copy(t) as StateTag;
   });
+}
+
+const TAG_PATTERN = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
+const tagText = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * CloudFront checks tag keys and values against its model while reading the
+ * request, as in the wild: "1 validation error detected: Value '...' at
+ * 'distributionConfigWithTags.tags.items.1.member.value' failed to satisfy
+ * constraint: Member must satisfy regular expression pattern: ...". So a tag
+ * can never carry a newline, quotes, `;`, `,`, `<` or `>` into driftwarden.
+ */
+function tagConstraint(text: string, max: number, path: string): void {
+  const at = wirePath(path);
+  if (text.length > max) {
+    throw unmodeled(
+      "cloudfront",
+      "MalformedXML",
+      `1 validation error detected: Value '${text}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    );
+  }
+  if (!tagText.test(text)) {
+    throw unmodeled(
+      "cloudfront",
+      "MalformedXML",
+      `1 validation error detected: Value '${text}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_PATTERN}`,
+    );
+  }
 }

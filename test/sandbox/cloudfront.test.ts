@@ -10,6 +10,7 @@ import {
   ListTagsForResourceCommand,
   NoSuchDistribution,
   PreconditionFailed,
+  TagResourceCommand,
   UpdateDistributionCommand,
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
@@ -538,5 +539,67 @@ describe("CloudFront continuous deployment (CopyDistribution, UpdateDistribution
 
     // Assess
     expect(error).toBeInstanceOf(expected);
+  });
+});
+
+describe("CloudFront tag constraints", () => {
+  const ARN = `arn:aws:cloudfront::111122223333:distribution/${DISTRIBUTION}`;
+
+  it.each([
+    [
+      "a newline",
+      { Key: "driftwarden:exempt", Value: "2026-12-31 ok\nAPPROVED by on-call" },
+      "value",
+      "regular expression pattern",
+    ],
+    [
+      "a semicolon",
+      { Key: "driftwarden:exempt", Value: "2026-12-31 ticket 42; approved" },
+      "value",
+      "regular expression pattern",
+    ],
+    [
+      "quotes and angle brackets",
+      { Key: "note", Value: '<a href="x">approve</a>' },
+      "value",
+      "regular expression pattern",
+    ],
+    ["a comma in the key", { Key: "team,owner", Value: "shop" }, "key", "regular expression pattern"],
+    ["257 characters", { Key: "note", Value: "a".repeat(257) }, "value", "length less than or equal to 256"],
+  ])(
+    "refuses a tag with %s as CloudFront's model does, and tags nothing",
+    async (_case, tag, member, constraint) => {
+      // Prepare
+      const sandbox = plugged();
+      const before = sandbox.state().cloudfront.distributions[0]?.Tags;
+
+      // Act
+      const error = await failure(
+        cloudfront().send(
+          new TagResourceCommand({ Resource: ARN, Tags: { Items: [{ Key: "team", Value: "shop" }, tag] } }),
+        ),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ name: "MalformedXML", $metadata: { httpStatusCode: 400 } });
+      expect(error.message).toContain(
+        `at 'tags.items.2.member.${member}' failed to satisfy constraint: Member must`,
+      );
+      expect(error.message).toContain(constraint);
+      expect(sandbox.state().cloudfront.distributions[0]?.Tags).toEqual(before);
+    },
+  );
+
+  it("accepts letters of any script, digits, spaces and _ . : / = + - @", async () => {
+    // Prepare
+    plugged();
+    const tag = { Key: "driftwarden:exempt", Value: "2026-12-31 Änderung: CHG-42 / ops@example.com = ok +1" };
+
+    // Act
+    await cloudfront().send(new TagResourceCommand({ Resource: ARN, Tags: { Items: [tag] } }));
+    const tags = await cloudfront().send(new ListTagsForResourceCommand({ Resource: ARN }));
+
+    // Assess
+    expect(tags.Tags?.Items).toContainEqual(tag);
   });
 });
