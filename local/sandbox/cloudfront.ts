@@ -1,5 +1,6 @@
 import {
   DistributionAlreadyExists,
+  EntityNotFound,
   IllegalUpdate,
   InvalidArgument,
   InvalidIfMatchVersion,
@@ -7,7 +8,7 @@ import {
   NoSuchResource,
   PreconditionFailed,
 } from "@aws-sdk/client-cloudfront";
-import { parseDistributionArn } from "./arn.js";
+import { isGlobalWebAclArn, parseDistributionArn } from "./arn.js";
 import type { SandboxClock } from "./clock.js";
 import { aliasesOf, withReadDefaults } from "./cloudfront-distribution-config.js";
 import { acceptedConfig } from "./cloudfront-distribution-links.js";
@@ -72,6 +73,8 @@ const MUTATING = [
   "CreateDistributionWithTags",
   "CopyDistribution",
   "UpdateDistributionWithStagingConfig",
+  "AssociateDistributionWebACL",
+  "DisassociateDistributionWebACL",
   "TagResource",
   "UntagResource",
   "CreateResponseHeadersPolicy",
@@ -150,6 +153,10 @@ export class CloudFrontService implements SandboxService {
         return this.copyDistribution(input);
       case "UpdateDistributionWithStagingConfig":
         return this.promote(input);
+      case "AssociateDistributionWebACL":
+        return this.setWebAcl(input, input.WebACLArn);
+      case "DisassociateDistributionWebACL":
+        return this.setWebAcl(input, "");
       case "TagResource":
         return this.tag(input);
       case "UntagResource":
@@ -218,17 +225,7 @@ export class CloudFrontService implements SandboxService {
 
   private update(input: Json): Json {
     const record = this.find(input.Id);
-    const ifMatch = input.IfMatch;
-    if (typeof ifMatch !== "string" || ifMatch === "") {
-      throw modeled(InvalidIfMatchVersion, "The If-Match version is missing or not valid for the resource.");
-    }
-    if (ifMatch !== record.data.ETag) {
-      throw modeled(
-        PreconditionFailed,
-        "The request failed because it didn't meet the preconditions in one or more request-header fields.",
-        412,
-      );
-    }
+    checkIfMatch(record, input.IfMatch);
     const config = this.accepted(input.DistributionConfig, record);
     if (config.CallerReference !== record.data.DistributionConfig.CallerReference) {
       throw modeled(IllegalUpdate, "DistributionConfig.CallerReference cannot be changed.");
@@ -236,6 +233,31 @@ export class CloudFrontService implements SandboxService {
     record.data.DistributionConfig = copy(config);
     this.changed(record);
     return { Distribution: this.distribution(record), ETag: record.data.ETag };
+  }
+
+  /**
+   * CloudFront's own web ACL calls: they set or clear the distribution's
+   * WebACLId as an UpdateDistribution would (new ETag, InProgress), under the
+   * same IfMatch. Their model names no NoSuchDistribution: an unknown
+   * distribution or web ACL is EntityNotFound.
+   */
+  private setWebAcl(input: Json, webAclArn: unknown): Json {
+    const record = this.distributions.get(typeof input.Id === "string" ? input.Id : "");
+    if (!record) throw modeled(EntityNotFound, "The entity was not found.", 404);
+    checkIfMatch(record, input.IfMatch);
+    if (typeof webAclArn !== "string" || (webAclArn !== "" && !isGlobalWebAclArn(webAclArn))) {
+      throw modeled(
+        InvalidArgument,
+        `WebACLArn: '${String(webAclArn)}' is not the ARN of a web ACL in the CLOUDFRONT scope`,
+      );
+    }
+    const exists = this.webAclsInUse.has(webAclArn) || this.links.webAclExists?.(webAclArn) === true;
+    if (webAclArn !== "" && !exists) throw modeled(EntityNotFound, "The entity was not found.", 404);
+    record.data.DistributionConfig = { ...copy(record.data.DistributionConfig), WebACLId: webAclArn };
+    this.changed(record);
+    const output: Json = { Id: record.data.Id, ETag: record.data.ETag };
+    if (webAclArn !== "") output.WebACLArn = webAclArn;
+    return output;
   }
 
   /**
@@ -410,6 +432,19 @@ export class CloudFrontService implements SandboxService {
       throw modeled(InvalidArgument, "TagKeys.Items must list tag keys");
     record.data.Tags = record.data.Tags.filter((t) => !keys.includes(t.Key));
     return {};
+  }
+}
+
+function checkIfMatch(record: DistributionRecord, ifMatch: unknown): void {
+  if (typeof ifMatch !== "string" || ifMatch === "") {
+    throw modeled(InvalidIfMatchVersion, "The If-Match version is missing or not valid for the resource.");
+  }
+  if (ifMatch !== record.data.ETag) {
+    throw modeled(
+      PreconditionFailed,
+      "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+      412,
+    );
   }
 }
 
