@@ -1,5 +1,6 @@
 import {
   DistributionAlreadyExists,
+  DistributionNotDisabled,
   EntityNotFound,
   IllegalUpdate,
   InvalidArgument,
@@ -75,6 +76,7 @@ const MUTATING = [
   "UpdateDistributionWithStagingConfig",
   "AssociateDistributionWebACL",
   "DisassociateDistributionWebACL",
+  "DeleteDistribution",
   "TagResource",
   "UntagResource",
   "CreateResponseHeadersPolicy",
@@ -157,6 +159,8 @@ export class CloudFrontService implements SandboxService {
         return this.setWebAcl(input, input.WebACLArn);
       case "DisassociateDistributionWebACL":
         return this.setWebAcl(input, "");
+      case "DeleteDistribution":
+        return this.delete(input);
       case "TagResource":
         return this.tag(input);
       case "UntagResource":
@@ -258,6 +262,24 @@ export class CloudFrontService implements SandboxService {
     const output: Json = { Id: record.data.Id, ETag: record.data.ETag };
     if (webAclArn !== "") output.WebACLArn = webAclArn;
     return output;
+  }
+
+  /**
+   * Only a distribution that is disabled and whose disabling has deployed can
+   * be deleted, under its current ETag; it is gone for good.
+   */
+  private delete(input: Json): Json {
+    const record = this.find(input.Id);
+    checkIfMatch(record, input.IfMatch);
+    if (record.data.DistributionConfig.Enabled !== false || record.data.Status !== "Deployed") {
+      throw modeled(
+        DistributionNotDisabled,
+        "The distribution you are trying to delete has not been disabled.",
+        409,
+      );
+    }
+    this.distributions.delete(record.data.Id);
+    return {};
   }
 
   /**

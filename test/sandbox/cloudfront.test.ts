@@ -2,6 +2,7 @@ import {
   CloudFrontServiceException,
   CopyDistributionCommand,
   CreateDistributionWithTagsCommand,
+  DeleteDistributionCommand,
   type DistributionConfig,
   GetDistributionCommand,
   GetDistributionConfigCommand,
@@ -601,5 +602,55 @@ describe("CloudFront tag constraints", () => {
 
     // Assess
     expect(tags.Tags?.Items).toContainEqual(tag);
+  });
+});
+
+describe("CloudFront DeleteDistribution", () => {
+  async function disable() {
+    const { config, etag } = await current();
+    const updated = await cloudfront().send(
+      new UpdateDistributionCommand({
+        Id: DISTRIBUTION,
+        IfMatch: etag,
+        DistributionConfig: { ...config, Enabled: false },
+      }),
+    );
+    return updated.ETag as string;
+  }
+
+  it("deletes a disabled distribution once the disabling has deployed; it is then gone", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const etag = await disable();
+    sandbox.clock.advance("PT10M");
+
+    // Act
+    await cloudfront().send(new DeleteDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag }));
+    const error = await failure(cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION })));
+
+    // Assess
+    expect(error).toMatchObject({ name: "NoSuchDistribution", $metadata: { httpStatusCode: 404 } });
+    expect(sandbox.state().cloudfront.distributions).toEqual([]);
+  });
+
+  it.each([
+    ["still enabled", false, false, "DistributionNotDisabled", 409],
+    ["disabled but not yet deployed", true, false, "DistributionNotDisabled", 409],
+    ["disabled, deployed, but under a stale ETag", true, true, "PreconditionFailed", 412],
+  ])("refuses a distribution %s and keeps it", async (_case, disabled, deployed, name, status) => {
+    // Prepare
+    const sandbox = plugged();
+    const etag = disabled ? await disable() : (await current()).etag;
+    if (deployed) sandbox.clock.advance("PT10M");
+    const ifMatch = name === "PreconditionFailed" ? "E2SOMEONEELSES" : etag;
+
+    // Act
+    const error = await failure(
+      cloudfront().send(new DeleteDistributionCommand({ Id: DISTRIBUTION, IfMatch: ifMatch })),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status } });
+    expect(sandbox.state().cloudfront.distributions.map((d) => d.Id)).toEqual([DISTRIBUTION]);
   });
 });
