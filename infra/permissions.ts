@@ -124,7 +124,6 @@ export const actionScopes: Readonly<Record<string, Scope>> = {
   "cloudfront:ListTagsForResource": distributions,
   "cloudfront:ListDistributions": unscoped,
   "cloudfront:GetVpcOrigin": vpcOrigins,
-  "cloudfront:UpdateVpcOrigin": vpcOrigins,
   "cloudfront:GetResponseHeadersPolicy": responseHeadersPolicies,
 };
 

@@ -123,7 +123,9 @@ export class CloudFrontService implements SandboxService {
         .filter((id): id is string => typeof id === "string" && id !== ""),
     );
     this.policies = new ResponseHeadersPolicies(state.responseHeadersPolicies, clock, ids);
-    this.vpcOrigins = new VpcOrigins(state.vpcOrigins, clock, ids, deployMs);
+    this.vpcOrigins = new VpcOrigins(state.vpcOrigins, clock, ids, deployMs, (id) =>
+      [...this.distributions.values()].some((r) => originsOf(r.data.DistributionConfig).includes(id)),
+    );
   }
 
   handle(action: string, input: Json, _ctx: CallContext): Json {
@@ -455,6 +457,15 @@ export class CloudFrontService implements SandboxService {
     record.data.Tags = record.data.Tags.filter((t) => !keys.includes(t.Key));
     return {};
   }
+}
+
+/** The VPC origins a distribution configuration's origins name. */
+function originsOf(config: Json): string[] {
+  const origins = isRecord(config.Origins) && Array.isArray(config.Origins.Items) ? config.Origins.Items : [];
+  return origins.flatMap((origin) => {
+    const vpc = isRecord(origin) && isRecord(origin.VpcOriginConfig) ? origin.VpcOriginConfig : undefined;
+    return typeof vpc?.VpcOriginId === "string" ? [vpc.VpcOriginId] : [];
+  });
 }
 
 function checkIfMatch(record: DistributionRecord, ifMatch: unknown): void {
