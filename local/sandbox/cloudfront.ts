@@ -5,6 +5,7 @@ import {
   IllegalUpdate,
   InvalidArgument,
   InvalidIfMatchVersion,
+  InvalidTagging,
   NoSuchDistribution,
   NoSuchResource,
   PreconditionFailed,
@@ -442,6 +443,12 @@ export class CloudFrontService implements SandboxService {
   private tag(input: Json): Json {
     const record = this.byArn(input.Resource);
     const tags = tagItems(input.Tags, "Tags");
+    // The aws: prefix (any case) belongs to AWS (aws:cloudformation:stack-name names a resource's owner):
+    // nobody can add or change such a tag afterwards. (CloudFormation's own create carries them, so
+    // CreateDistributionWithTags, which a scenario may make on CloudFormation's behalf, is not checked.)
+    if (tags.some((t) => t.Key.toLowerCase().startsWith("aws:"))) {
+      throw modeled(InvalidTagging, "The tagging specified is not valid.");
+    }
     const byKey = new Map(record.data.Tags.map((t) => [t.Key, t]));
     for (const t of tags) byKey.set(t.Key, t);
     record.data.Tags = [...byKey.values()];
@@ -454,6 +461,9 @@ export class CloudFrontService implements SandboxService {
       isRecord(input.TagKeys) && Array.isArray(input.TagKeys.Items) ? input.TagKeys.Items : undefined;
     if (!keys || keys.some((k) => typeof k !== "string"))
       throw modeled(InvalidArgument, "TagKeys.Items must list tag keys");
+    if (keys.some((k) => String(k).toLowerCase().startsWith("aws:"))) {
+      throw modeled(InvalidTagging, "The tagging specified is not valid.");
+    }
     record.data.Tags = record.data.Tags.filter((t) => !keys.includes(t.Key));
     return {};
   }

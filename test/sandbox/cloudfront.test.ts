@@ -12,6 +12,7 @@ import {
   NoSuchDistribution,
   PreconditionFailed,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateDistributionCommand,
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
@@ -590,6 +591,32 @@ describe("CloudFront tag constraints", () => {
       expect(sandbox.state().cloudfront.distributions[0]?.Tags).toEqual(before);
     },
   );
+
+  it.each([
+    ["add a tag", { Key: "aws:cloudformation:stack-name", Value: "payments-prod" }],
+    ["add a tag in another case", { Key: "AWS:CloudFormation:stack-name", Value: "payments-prod" }],
+    ["remove a tag", undefined],
+  ])("refuses to %s under AWS's reserved aws: prefix (InvalidTagging)", async (_case, tag) => {
+    // Prepare
+    const sandbox = plugged();
+    const before = sandbox.state().cloudfront.distributions[0]?.Tags;
+
+    // Act
+    const error = await failure(
+      tag
+        ? cloudfront().send(new TagResourceCommand({ Resource: ARN, Tags: { Items: [tag] } }))
+        : cloudfront().send(
+            new UntagResourceCommand({
+              Resource: ARN,
+              TagKeys: { Items: ["aws:cloudformation:stack-name"] },
+            }),
+          ),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name: "InvalidTagging", $metadata: { httpStatusCode: 400 } });
+    expect(sandbox.state().cloudfront.distributions[0]?.Tags).toEqual(before);
+  });
 
   it("accepts letters of any script, digits, spaces and _ . : / = + - @", async () => {
     // Prepare
