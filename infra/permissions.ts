@@ -83,6 +83,10 @@ const webAclsAndLoadBalancers: Scope = (arns) => [
   ...regionalWebAcls(arns),
   ...applicationLoadBalancers(arns),
 ];
+/** CLOUDFRONT-scope web ACLs: global, and kept in us-east-1. */
+const globalWebAcls: Scope = ({ partition, account }) => [
+  `arn:${partition}:wafv2:us-east-1:${account}:global/webacl/*/*`,
+];
 const distributions: Scope = ({ partition, account }) => [
   `arn:${partition}:cloudfront::${account}:distribution/*`,
 ];
@@ -113,13 +117,13 @@ export const actionScopes: Readonly<Record<string, Scope>> = {
   "elasticloadbalancing:CreateWebACLAssociation": applicationLoadBalancers,
   "wafv2:GetWebACLForResource": webAclsAndLoadBalancers,
   "wafv2:AssociateWebACL": webAclsAndLoadBalancers,
+  "wafv2:GetWebACL": globalWebAcls,
   "cloudfront:GetDistribution": distributions,
   "cloudfront:GetDistributionConfig": distributions,
   "cloudfront:UpdateDistribution": distributions,
   "cloudfront:ListTagsForResource": distributions,
   "cloudfront:ListDistributions": unscoped,
   "cloudfront:GetVpcOrigin": vpcOrigins,
-  "cloudfront:UpdateVpcOrigin": vpcOrigins,
   "cloudfront:GetResponseHeadersPolicy": responseHeadersPolicies,
 };
 

@@ -1,6 +1,9 @@
 import {
+  AccessDenied,
   InvalidArgument,
+  InvalidIfMatchVersion,
   NoSuchResponseHeadersPolicy,
+  PreconditionFailed,
   ResponseHeadersPolicyAlreadyExists,
   TooManyResponseHeadersPolicies,
 } from "@aws-sdk/client-cloudfront";
@@ -125,6 +128,44 @@ export class ResponseHeadersPolicies {
       Location: `https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/${policy.id}`,
       ETag: policy.etag,
     };
+  }
+
+  /**
+   * A full replacement of a custom policy's configuration under its ETag, as
+   * for distributions: every distribution that uses the policy sends the new
+   * headers from then on. AWS's managed policies belong to AWS and cannot be changed.
+   */
+  update(input: Json): Json {
+    const policy = this.find(input.Id);
+    if (policy.type === "managed") {
+      throw modeled(AccessDenied, "Access denied.", 403);
+    }
+    const ifMatch = input.IfMatch;
+    if (typeof ifMatch !== "string" || ifMatch === "") {
+      throw modeled(InvalidIfMatchVersion, "The If-Match version is missing or not valid for the resource.");
+    }
+    if (ifMatch !== policy.etag) {
+      throw modeled(
+        PreconditionFailed,
+        "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+        412,
+      );
+    }
+    const config = input.ResponseHeadersPolicyConfig;
+    const problem = responseHeadersPolicyConfigProblem(config);
+    if (problem) throw problemError(problem, "ResponseHeadersPolicyConfig");
+    const valid = config as Json;
+    if (this.all.some((p) => p !== policy && p.config.Name === valid.Name)) {
+      throw modeled(
+        ResponseHeadersPolicyAlreadyExists,
+        `A response headers policy with this name already exists. You must provide a unique name. To modify an existing response headers policy, use UpdateResponseHeadersPolicy. (Name: ${String(valid.Name)})`,
+        409,
+      );
+    }
+    policy.config = copy(valid);
+    policy.etag = `E${this.ids.alnum("etag", 13)}`;
+    policy.lastModified = this.clock.now();
+    return { ResponseHeadersPolicy: this.output(policy), ETag: policy.etag };
   }
 
   /** Custom policies in the scenario `state` shape (managed ones exist everywhere and are left out). */

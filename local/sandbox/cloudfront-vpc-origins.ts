@@ -1,4 +1,9 @@
-import { EntityNotFound, InvalidIfMatchVersion, PreconditionFailed } from "@aws-sdk/client-cloudfront";
+import {
+  CannotUpdateEntityWhileInUse,
+  EntityNotFound,
+  InvalidIfMatchVersion,
+  PreconditionFailed,
+} from "@aws-sdk/client-cloudfront";
 import type { SandboxClock } from "./clock.js";
 import { vpcOriginEndpointConfigProblem } from "./cloudfront-origin-config.js";
 import { page } from "./cloudfront-paging.js";
@@ -21,7 +26,10 @@ interface VpcOriginRecord {
  * CloudFront VPC origins: a private ALB, NLB or EC2 instance CloudFront
  * reaches inside a VPC. The protocol CloudFront speaks to it lives here, not
  * in the distribution, and every change needs the current ETag (IfMatch), as
- * for distributions.
+ * for distributions. CloudFront refuses to change a VPC origin that a
+ * distribution uses (409, "Please disassociate the VPC origin from all
+ * distributions before updating or deleting", as CloudFormation relays it in
+ * aws/aws-cdk#34629 and #35765): it is detached, updated, and attached again.
  */
 export class VpcOrigins {
   private readonly origins = new Map<string, VpcOriginRecord>();
@@ -31,6 +39,8 @@ export class VpcOrigins {
     private readonly clock: SandboxClock,
     private readonly ids: IdSource,
     private readonly deployMs: number,
+    /** Whether some distribution's origins name this VPC origin. */
+    private readonly inUse: (id: string) => boolean = () => false,
   ) {
     for (const origin of state) {
       const { CreatedTime, LastModifiedTime } = origin.VpcOrigin;
@@ -64,6 +74,13 @@ export class VpcOrigins {
         PreconditionFailed,
         "The request failed because it didn't meet the preconditions in one or more request-header fields.",
         412,
+      );
+    }
+    if (this.inUse(record.data.VpcOrigin.Id)) {
+      throw modeled(
+        CannotUpdateEntityWhileInUse,
+        "The specified VPC origin is currently associated with one or more distributions. Please disassociate the VPC origin from all distributions before updating or deleting",
+        409,
       );
     }
     const config = input.VpcOriginEndpointConfig;

@@ -1,13 +1,16 @@
 import {
   DistributionAlreadyExists,
+  DistributionNotDisabled,
+  EntityNotFound,
   IllegalUpdate,
   InvalidArgument,
   InvalidIfMatchVersion,
+  InvalidTagging,
   NoSuchDistribution,
   NoSuchResource,
   PreconditionFailed,
 } from "@aws-sdk/client-cloudfront";
-import { parseDistributionArn } from "./arn.js";
+import { isGlobalWebAclArn, parseDistributionArn } from "./arn.js";
 import type { SandboxClock } from "./clock.js";
 import { aliasesOf, withReadDefaults } from "./cloudfront-distribution-config.js";
 import { acceptedConfig } from "./cloudfront-distribution-links.js";
@@ -15,10 +18,10 @@ import { page } from "./cloudfront-paging.js";
 import { ResponseHeadersPolicies } from "./cloudfront-response-headers.js";
 import type { AcmCertificate } from "./cloudfront-viewer-certificate.js";
 import { VpcOrigins } from "./cloudfront-vpc-origins.js";
-import { modeled } from "./errors.js";
+import { modeled, unmodeled } from "./errors.js";
 import type { IdSource } from "./ids.js";
 import { copy, isRecord, type Json } from "./json.js";
-import { type CallContext, type SandboxService, unsupported } from "./service.js";
+import { type CallContext, type SandboxService, unsupported, wirePath } from "./service.js";
 import type { SandboxState, StateDistribution, StateTag } from "./state.js";
 
 /**
@@ -72,9 +75,13 @@ const MUTATING = [
   "CreateDistributionWithTags",
   "CopyDistribution",
   "UpdateDistributionWithStagingConfig",
+  "AssociateDistributionWebACL",
+  "DisassociateDistributionWebACL",
+  "DeleteDistribution",
   "TagResource",
   "UntagResource",
   "CreateResponseHeadersPolicy",
+  "UpdateResponseHeadersPolicy",
   "UpdateVpcOrigin",
 ] as const;
 
@@ -117,7 +124,9 @@ export class CloudFrontService implements SandboxService {
         .filter((id): id is string => typeof id === "string" && id !== ""),
     );
     this.policies = new ResponseHeadersPolicies(state.responseHeadersPolicies, clock, ids);
-    this.vpcOrigins = new VpcOrigins(state.vpcOrigins, clock, ids, deployMs);
+    this.vpcOrigins = new VpcOrigins(state.vpcOrigins, clock, ids, deployMs, (id) =>
+      [...this.distributions.values()].some((r) => originsOf(r.data.DistributionConfig).includes(id)),
+    );
   }
 
   handle(action: string, input: Json, _ctx: CallContext): Json {
@@ -149,6 +158,12 @@ export class CloudFrontService implements SandboxService {
         return this.copyDistribution(input);
       case "UpdateDistributionWithStagingConfig":
         return this.promote(input);
+      case "AssociateDistributionWebACL":
+        return this.setWebAcl(input, input.WebACLArn);
+      case "DisassociateDistributionWebACL":
+        return this.setWebAcl(input, "");
+      case "DeleteDistribution":
+        return this.delete(input);
       case "TagResource":
         return this.tag(input);
       case "UntagResource":
@@ -161,6 +176,8 @@ export class CloudFrontService implements SandboxService {
         return this.policies.list(input);
       case "CreateResponseHeadersPolicy":
         return this.policies.create(input);
+      case "UpdateResponseHeadersPolicy":
+        return this.policies.update(input);
       case "GetVpcOrigin":
         return this.vpcOrigins.get(input);
       case "UpdateVpcOrigin":
@@ -215,17 +232,7 @@ export class CloudFrontService implements SandboxService {
 
   private update(input: Json): Json {
     const record = this.find(input.Id);
-    const ifMatch = input.IfMatch;
-    if (typeof ifMatch !== "string" || ifMatch === "") {
-      throw modeled(InvalidIfMatchVersion, "The If-Match version is missing or not valid for the resource.");
-    }
-    if (ifMatch !== record.data.ETag) {
-      throw modeled(
-        PreconditionFailed,
-        "The request failed because it didn't meet the preconditions in one or more request-header fields.",
-        412,
-      );
-    }
+    checkIfMatch(record, input.IfMatch);
     const config = this.accepted(input.DistributionConfig, record);
     if (config.CallerReference !== record.data.DistributionConfig.CallerReference) {
       throw modeled(IllegalUpdate, "DistributionConfig.CallerReference cannot be changed.");
@@ -233,6 +240,49 @@ export class CloudFrontService implements SandboxService {
     record.data.DistributionConfig = copy(config);
     this.changed(record);
     return { Distribution: this.distribution(record), ETag: record.data.ETag };
+  }
+
+  /**
+   * CloudFront's own web ACL calls: they set or clear the distribution's
+   * WebACLId as an UpdateDistribution would (new ETag, InProgress), under the
+   * same IfMatch. Their model names no NoSuchDistribution: an unknown
+   * distribution or web ACL is EntityNotFound.
+   */
+  private setWebAcl(input: Json, webAclArn: unknown): Json {
+    const record = this.distributions.get(typeof input.Id === "string" ? input.Id : "");
+    if (!record) throw modeled(EntityNotFound, "The entity was not found.", 404);
+    checkIfMatch(record, input.IfMatch);
+    if (typeof webAclArn !== "string" || (webAclArn !== "" && !isGlobalWebAclArn(webAclArn))) {
+      throw modeled(
+        InvalidArgument,
+        `WebACLArn: '${String(webAclArn)}' is not the ARN of a web ACL in the CLOUDFRONT scope`,
+      );
+    }
+    const exists = this.webAclsInUse.has(webAclArn) || this.links.webAclExists?.(webAclArn) === true;
+    if (webAclArn !== "" && !exists) throw modeled(EntityNotFound, "The entity was not found.", 404);
+    record.data.DistributionConfig = { ...copy(record.data.DistributionConfig), WebACLId: webAclArn };
+    this.changed(record);
+    const output: Json = { Id: record.data.Id, ETag: record.data.ETag };
+    if (webAclArn !== "") output.WebACLArn = webAclArn;
+    return output;
+  }
+
+  /**
+   * Only a distribution that is disabled and whose disabling has deployed can
+   * be deleted, under its current ETag; it is gone for good.
+   */
+  private delete(input: Json): Json {
+    const record = this.find(input.Id);
+    checkIfMatch(record, input.IfMatch);
+    if (record.data.DistributionConfig.Enabled !== false || record.data.Status !== "Deployed") {
+      throw modeled(
+        DistributionNotDisabled,
+        "The distribution you are trying to delete has not been disabled.",
+        409,
+      );
+    }
+    this.distributions.delete(record.data.Id);
+    return {};
   }
 
   /**
@@ -393,6 +443,12 @@ export class CloudFrontService implements SandboxService {
   private tag(input: Json): Json {
     const record = this.byArn(input.Resource);
     const tags = tagItems(input.Tags, "Tags");
+    // The aws: prefix (any case) belongs to AWS (aws:cloudformation:stack-name names a resource's owner):
+    // nobody can add or change such a tag afterwards. (CloudFormation's own create carries them, so
+    // CreateDistributionWithTags, which a scenario may make on CloudFormation's behalf, is not checked.)
+    if (tags.some((t) => t.Key.toLowerCase().startsWith("aws:"))) {
+      throw modeled(InvalidTagging, "The tagging specified is not valid.");
+    }
     const byKey = new Map(record.data.Tags.map((t) => [t.Key, t]));
     for (const t of tags) byKey.set(t.Key, t);
     record.data.Tags = [...byKey.values()];
@@ -405,8 +461,33 @@ export class CloudFrontService implements SandboxService {
       isRecord(input.TagKeys) && Array.isArray(input.TagKeys.Items) ? input.TagKeys.Items : undefined;
     if (!keys || keys.some((k) => typeof k !== "string"))
       throw modeled(InvalidArgument, "TagKeys.Items must list tag keys");
+    if (keys.some((k) => String(k).toLowerCase().startsWith("aws:"))) {
+      throw modeled(InvalidTagging, "The tagging specified is not valid.");
+    }
     record.data.Tags = record.data.Tags.filter((t) => !keys.includes(t.Key));
     return {};
+  }
+}
+
+/** The VPC origins a distribution configuration's origins name. */
+function originsOf(config: Json): string[] {
+  const origins = isRecord(config.Origins) && Array.isArray(config.Origins.Items) ? config.Origins.Items : [];
+  return origins.flatMap((origin) => {
+    const vpc = isRecord(origin) && isRecord(origin.VpcOriginConfig) ? origin.VpcOriginConfig : undefined;
+    return typeof vpc?.VpcOriginId === "string" ? [vpc.VpcOriginId] : [];
+  });
+}
+
+function checkIfMatch(record: DistributionRecord, ifMatch: unknown): void {
+  if (typeof ifMatch !== "string" || ifMatch === "") {
+    throw modeled(InvalidIfMatchVersion, "The If-Match version is missing or not valid for the resource.");
+  }
+  if (ifMatch !== record.data.ETag) {
+    throw modeled(
+      PreconditionFailed,
+      "The request failed because it didn't meet the preconditions in one or more request-header fields.",
+      412,
+    );
   }
 }
 
@@ -423,6 +504,36 @@ function tagItems(tags: unknown, path: string): StateTag[] {
     ) {
       throw modeled(InvalidArgument, `${path}.Items[${i}] must have a Key and a string Value`);
     }
+    tagConstraint(t.Key, 128, `${path}.Items.${i + 1}.Key`);
+    if (t.Value !== undefined) tagConstraint(t.Value, 256, `${path}.Items.${i + 1}.Value`);
     return copy(t) as StateTag;
   });
+}
+
+const TAG_PATTERN = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
+const tagText = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * CloudFront checks tag keys and values against its model while reading the
+ * request, as in the wild: "1 validation error detected: Value '...' at
+ * 'distributionConfigWithTags.tags.items.1.member.value' failed to satisfy
+ * constraint: Member must satisfy regular expression pattern: ...". So a tag
+ * can never carry a newline, quotes, `;`, `,`, `<` or `>` into driftwarden.
+ */
+function tagConstraint(text: string, max: number, path: string): void {
+  const at = wirePath(path);
+  if (text.length > max) {
+    throw unmodeled(
+      "cloudfront",
+      "MalformedXML",
+      `1 validation error detected: Value '${text}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    );
+  }
+  if (!tagText.test(text)) {
+    throw unmodeled(
+      "cloudfront",
+      "MalformedXML",
+      `1 validation error detected: Value '${text}' at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_PATTERN}`,
+    );
+  }
 }

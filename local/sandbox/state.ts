@@ -61,6 +61,16 @@ const listenerArn = arnOf("listener", "listener/app|net|gwy/<lb-name>/<lb-id>/<i
 const ruleArn = arnOf("listener-rule", "listener-rule/app/<lb-name>/<lb-id>/<listener-id>/<id>");
 
 const tag = z.looseObject({ Key: z.string().min(1).max(128), Value: z.string().max(256).optional() });
+/** CloudFront refuses any other character in a tag (see tagConstraint in cloudfront.ts), so no distribution holds one. */
+const cloudFrontTagText = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const cloudFrontTag = z.looseObject({
+  Key: z.string().min(1).max(128).regex(cloudFrontTagText, "holds a character CloudFront refuses in a tag"),
+  Value: z
+    .string()
+    .max(256)
+    .regex(cloudFrontTagText, "holds a character CloudFront refuses in a tag")
+    .optional(),
+});
 const action = z.looseObject({
   Type: z.enum(elbActionTypes),
   Order: z.number().int().min(1).max(50_000).optional(),
@@ -224,7 +234,7 @@ const distribution = z
     ETag: z.string().min(1),
     LastModifiedTime: z.iso.datetime({ offset: true }).optional(),
     DistributionConfig: distributionConfig,
-    Tags: z.array(tag).default([]),
+    Tags: z.array(cloudFrontTag).default([]),
   })
   .superRefine((d, ctx) => {
     if (parseDistributionArn(d.ARN)?.id !== d.Id)

@@ -348,8 +348,8 @@ beforeAll(async () => {
     // Fixes: automatic, safe part first then approved, CloudFront; exemptions by tag, suspended flapping.
     await runScenario("alb-decoy-rule-safe-part-first-approved");
     await runScenario("cloudfront-origin-back-to-https");
-    // A VPC origin put back on HTTP: read and, once approved, fixed under its own ETag.
-    await runScenario("cf-vpc-origin-set-to-http-approved");
+    // A VPC origin that allows TLSv1.1: read, and blocked (CloudFront refuses to change a VPC origin in use).
+    await runScenario("cf-vpc-origin-only-distribution-sweep-blocked");
     // A new load balancer gets the baseline: its attributes set, and (approved) the region's web ACL.
     await runScenario("alb-new-load-balancer-gets-the-baseline");
     await runScenario("alb-exemption-tag-on-load-balancer");

@@ -9,6 +9,7 @@ import {
   type ResponseHeadersPolicyConfig,
   type ResponseHeadersPolicyType,
   UpdateDistributionCommand,
+  UpdateResponseHeadersPolicyCommand,
 } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
 import { clients } from "../../functions/lib/aws.js";
@@ -559,4 +560,67 @@ describe("a cache behavior's ResponseHeadersPolicyId", () => {
       expect(sandbox.state()).toEqual(before);
     },
   );
+});
+
+describe("UpdateResponseHeadersPolicy", () => {
+  const MANAGED_SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03";
+
+  it("replaces a custom policy's configuration under its ETag and answers a new ETag", async () => {
+    // Prepare
+    const sandbox = withPolicy();
+    const replacement = securityPolicy("shop-security-headers");
+
+    // Act
+    const updated = await cloudfront().send(
+      new UpdateResponseHeadersPolicyCommand({
+        Id: CUSTOM_POLICY_ID,
+        IfMatch: "E3CUSTOMPOLICY1",
+        ResponseHeadersPolicyConfig: replacement,
+      }),
+    );
+    const read = await cloudfront().send(new GetResponseHeadersPolicyCommand({ Id: CUSTOM_POLICY_ID }));
+
+    // Assess
+    expect(updated.ETag).toMatch(/^E[0-9A-Z]{13}$/);
+    expect(updated.ETag).not.toBe("E3CUSTOMPOLICY1");
+    expect(read).toMatchObject({
+      ETag: updated.ETag,
+      ResponseHeadersPolicy: { ResponseHeadersPolicyConfig: replacement },
+    });
+    expect(sandbox.mutations.at(-1)).toMatchObject({
+      service: "cloudfront",
+      action: "UpdateResponseHeadersPolicy",
+    });
+  });
+
+  it.each([
+    ["a stale ETag", CUSTOM_POLICY_ID, "E3SOMEONEELSES", "PreconditionFailed", 412],
+    ["no ETag", CUSTOM_POLICY_ID, undefined, "InvalidIfMatchVersion", 400],
+    ["AWS's managed policy", MANAGED_SECURITY_HEADERS, "E23ZP02F085DFQ", "AccessDenied", 403],
+    [
+      "an unknown policy",
+      "00000000-0000-4000-8000-000000000000",
+      "E3CUSTOMPOLICY1",
+      "NoSuchResponseHeadersPolicy",
+      404,
+    ],
+  ])("refuses an update with %s and changes nothing", async (_case, id, ifMatch, name, status) => {
+    // Prepare
+    const sandbox = withPolicy();
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateResponseHeadersPolicyCommand({
+          Id: id,
+          IfMatch: ifMatch,
+          ResponseHeadersPolicyConfig: securityPolicy("shop-security-headers"),
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status } });
+    expect(sandbox.state().cloudfront.responseHeadersPolicies).toEqual([customPolicy()]);
+  });
 });

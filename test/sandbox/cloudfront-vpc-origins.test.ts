@@ -387,6 +387,39 @@ describe("a distribution origin's VpcOriginConfig", () => {
     );
   });
 
+  it("makes the VPC origin unchangeable while the distribution uses it (CannotUpdateEntityWhileInUse, 409); the other stays changeable", async () => {
+    // Prepare
+    const sandbox = withVpcOrigins();
+    await addVpcOrigin(VPC_ORIGIN_ID);
+    const [used, unused] = [await read(), await read(SECOND_ID)];
+    const writes = sandbox.mutations.length;
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new UpdateVpcOriginCommand({
+          Id: VPC_ORIGIN_ID,
+          IfMatch: used.etag,
+          VpcOriginEndpointConfig: { ...used.config, OriginProtocolPolicy: "https-only" },
+        }),
+      ),
+    );
+    const other = await cloudfront().send(
+      new UpdateVpcOriginCommand({
+        Id: SECOND_ID,
+        IfMatch: unused.etag,
+        VpcOriginEndpointConfig: { ...unused.config, OriginProtocolPolicy: "https-only" },
+      }),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name: "CannotUpdateEntityWhileInUse", $metadata: { httpStatusCode: 409 } });
+    expect(error.message).toContain("Please disassociate the VPC origin from all distributions");
+    expect(await read()).toEqual(used);
+    expect(other.VpcOrigin?.VpcOriginEndpointConfig?.OriginProtocolPolicy).toBe("https-only");
+    expect(sandbox.mutations.slice(writes).map((m) => m.action)).toEqual(["UpdateVpcOrigin"]);
+  });
+
   it("refuses an unknown VPC origin with EntityNotFound (404), naming the field", async () => {
     // Prepare
     const sandbox = withVpcOrigins();

@@ -1,5 +1,7 @@
 import {
+  AssociateDistributionWebACLCommand,
   CreateDistributionCommand,
+  DisassociateDistributionWebACLCommand,
   type DistributionConfig,
   GetDistributionConfigCommand,
   UpdateDistributionCommand,
@@ -148,5 +150,66 @@ describe("a distribution's WebACLId", () => {
     // Assess
     expect(kept.Distribution?.DistributionConfig?.WebACLId).toBe(UNLISTED_ACL);
     expect(other.name).toBe("InvalidWebACLId");
+  });
+});
+
+describe("CloudFront's AssociateDistributionWebACL and DisassociateDistributionWebACL", () => {
+  async function etag() {
+    return (await cloudfront().send(new GetDistributionConfigCommand({ Id: DISTRIBUTION }))).ETag as string;
+  }
+
+  it("sets and clears WebACLId under the ETag, each a new version that deploys like an update", async () => {
+    // Prepare
+    const sandbox = withWebAcls();
+    const before = await etag();
+
+    // Act
+    const associated = await cloudfront().send(
+      new AssociateDistributionWebACLCommand({ Id: DISTRIBUTION, WebACLArn: GLOBAL_ACL, IfMatch: before }),
+    );
+    const attached = sandbox.state().cloudfront.distributions[0];
+    const disassociated = await cloudfront().send(
+      new DisassociateDistributionWebACLCommand({ Id: DISTRIBUTION, IfMatch: associated.ETag }),
+    );
+    const detached = sandbox.state().cloudfront.distributions[0];
+
+    // Assess
+    expect(associated).toMatchObject({ Id: DISTRIBUTION, WebACLArn: GLOBAL_ACL });
+    expect(associated.ETag).not.toBe(before);
+    expect(attached).toMatchObject({ Status: "InProgress", DistributionConfig: { WebACLId: GLOBAL_ACL } });
+    expect(disassociated.ETag).not.toBe(associated.ETag);
+    expect(detached).toMatchObject({ ETag: disassociated.ETag, DistributionConfig: { WebACLId: "" } });
+    expect(sandbox.mutations.map((m) => m.action)).toEqual([
+      "AssociateDistributionWebACL",
+      "DisassociateDistributionWebACL",
+    ]);
+  });
+
+  it.each([
+    ["a stale ETag", DISTRIBUTION, GLOBAL_ACL, "E2SOMEONEELSES", "PreconditionFailed", 412],
+    ["no ETag", DISTRIBUTION, GLOBAL_ACL, undefined, "InvalidIfMatchVersion", 400],
+    ["a regional web ACL", DISTRIBUTION, REGIONAL_ACL, "current", "InvalidArgument", 400],
+    ["a web ACL that does not exist", DISTRIBUTION, UNLISTED_ACL, "current", "EntityNotFound", 404],
+    ["an unknown distribution", "E0NOSUCHDIST00", GLOBAL_ACL, "current", "EntityNotFound", 404],
+  ])("refuses an association with %s and changes nothing", async (_case, id, acl, ifMatch, name, status) => {
+    // Prepare
+    const sandbox = withWebAcls();
+    const current = await etag();
+
+    // Act
+    const error = await failure(
+      cloudfront().send(
+        new AssociateDistributionWebACLCommand({
+          Id: id,
+          WebACLArn: acl,
+          IfMatch: ifMatch === "current" ? current : ifMatch,
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status } });
+    expect(sandbox.state().cloudfront.distributions[0]).toMatchObject({ ETag: current });
+    expect(sandbox.mutations).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import {
   CloudFrontServiceException,
   CopyDistributionCommand,
   CreateDistributionWithTagsCommand,
+  DeleteDistributionCommand,
   type DistributionConfig,
   GetDistributionCommand,
   GetDistributionConfigCommand,
@@ -10,6 +11,8 @@ import {
   ListTagsForResourceCommand,
   NoSuchDistribution,
   PreconditionFailed,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateDistributionCommand,
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
@@ -538,5 +541,143 @@ describe("CloudFront continuous deployment (CopyDistribution, UpdateDistribution
 
     // Assess
     expect(error).toBeInstanceOf(expected);
+  });
+});
+
+describe("CloudFront tag constraints", () => {
+  const ARN = `arn:aws:cloudfront::111122223333:distribution/${DISTRIBUTION}`;
+
+  it.each([
+    [
+      "a newline",
+      { Key: "driftwarden:exempt", Value: "2026-12-31 ok\nAPPROVED by on-call" },
+      "value",
+      "regular expression pattern",
+    ],
+    [
+      "a semicolon",
+      { Key: "driftwarden:exempt", Value: "2026-12-31 ticket 42; approved" },
+      "value",
+      "regular expression pattern",
+    ],
+    [
+      "quotes and angle brackets",
+      { Key: "note", Value: '<a href="x">approve</a>' },
+      "value",
+      "regular expression pattern",
+    ],
+    ["a comma in the key", { Key: "team,owner", Value: "shop" }, "key", "regular expression pattern"],
+    ["257 characters", { Key: "note", Value: "a".repeat(257) }, "value", "length less than or equal to 256"],
+  ])(
+    "refuses a tag with %s as CloudFront's model does, and tags nothing",
+    async (_case, tag, member, constraint) => {
+      // Prepare
+      const sandbox = plugged();
+      const before = sandbox.state().cloudfront.distributions[0]?.Tags;
+
+      // Act
+      const error = await failure(
+        cloudfront().send(
+          new TagResourceCommand({ Resource: ARN, Tags: { Items: [{ Key: "team", Value: "shop" }, tag] } }),
+        ),
+      );
+
+      // Assess
+      expect(error).toMatchObject({ name: "MalformedXML", $metadata: { httpStatusCode: 400 } });
+      expect(error.message).toContain(
+        `at 'tags.items.2.member.${member}' failed to satisfy constraint: Member must`,
+      );
+      expect(error.message).toContain(constraint);
+      expect(sandbox.state().cloudfront.distributions[0]?.Tags).toEqual(before);
+    },
+  );
+
+  it.each([
+    ["add a tag", { Key: "aws:cloudformation:stack-name", Value: "payments-prod" }],
+    ["add a tag in another case", { Key: "AWS:CloudFormation:stack-name", Value: "payments-prod" }],
+    ["remove a tag", undefined],
+  ])("refuses to %s under AWS's reserved aws: prefix (InvalidTagging)", async (_case, tag) => {
+    // Prepare
+    const sandbox = plugged();
+    const before = sandbox.state().cloudfront.distributions[0]?.Tags;
+
+    // Act
+    const error = await failure(
+      tag
+        ? cloudfront().send(new TagResourceCommand({ Resource: ARN, Tags: { Items: [tag] } }))
+        : cloudfront().send(
+            new UntagResourceCommand({
+              Resource: ARN,
+              TagKeys: { Items: ["aws:cloudformation:stack-name"] },
+            }),
+          ),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name: "InvalidTagging", $metadata: { httpStatusCode: 400 } });
+    expect(sandbox.state().cloudfront.distributions[0]?.Tags).toEqual(before);
+  });
+
+  it("accepts letters of any script, digits, spaces and _ . : / = + - @", async () => {
+    // Prepare
+    plugged();
+    const tag = { Key: "driftwarden:exempt", Value: "2026-12-31 Änderung: CHG-42 / ops@example.com = ok +1" };
+
+    // Act
+    await cloudfront().send(new TagResourceCommand({ Resource: ARN, Tags: { Items: [tag] } }));
+    const tags = await cloudfront().send(new ListTagsForResourceCommand({ Resource: ARN }));
+
+    // Assess
+    expect(tags.Tags?.Items).toContainEqual(tag);
+  });
+});
+
+describe("CloudFront DeleteDistribution", () => {
+  async function disable() {
+    const { config, etag } = await current();
+    const updated = await cloudfront().send(
+      new UpdateDistributionCommand({
+        Id: DISTRIBUTION,
+        IfMatch: etag,
+        DistributionConfig: { ...config, Enabled: false },
+      }),
+    );
+    return updated.ETag as string;
+  }
+
+  it("deletes a disabled distribution once the disabling has deployed; it is then gone", async () => {
+    // Prepare
+    const sandbox = plugged();
+    const etag = await disable();
+    sandbox.clock.advance("PT10M");
+
+    // Act
+    await cloudfront().send(new DeleteDistributionCommand({ Id: DISTRIBUTION, IfMatch: etag }));
+    const error = await failure(cloudfront().send(new GetDistributionCommand({ Id: DISTRIBUTION })));
+
+    // Assess
+    expect(error).toMatchObject({ name: "NoSuchDistribution", $metadata: { httpStatusCode: 404 } });
+    expect(sandbox.state().cloudfront.distributions).toEqual([]);
+  });
+
+  it.each([
+    ["still enabled", false, false, "DistributionNotDisabled", 409],
+    ["disabled but not yet deployed", true, false, "DistributionNotDisabled", 409],
+    ["disabled, deployed, but under a stale ETag", true, true, "PreconditionFailed", 412],
+  ])("refuses a distribution %s and keeps it", async (_case, disabled, deployed, name, status) => {
+    // Prepare
+    const sandbox = plugged();
+    const etag = disabled ? await disable() : (await current()).etag;
+    if (deployed) sandbox.clock.advance("PT10M");
+    const ifMatch = name === "PreconditionFailed" ? "E2SOMEONEELSES" : etag;
+
+    // Act
+    const error = await failure(
+      cloudfront().send(new DeleteDistributionCommand({ Id: DISTRIBUTION, IfMatch: ifMatch })),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ name, $metadata: { httpStatusCode: status } });
+    expect(sandbox.state().cloudfront.distributions.map((d) => d.Id)).toEqual([DISTRIBUTION]);
   });
 });

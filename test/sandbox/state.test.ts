@@ -169,6 +169,25 @@ describe("sandbox state", () => {
     expect(attempt).toThrow(field);
   });
 
+  it.each([
+    [{ Key: "driftwarden:exempt", Value: "2026-12-31 ok; approved" }, "Tags.0.Value"],
+    [{ Key: "note\napproved", Value: "yes" }, "Tags.0.Key"],
+  ])("refuses a distribution tag CloudFront could never hold (%j)", (tag, field) => {
+    // Prepare
+    const { state } = scenario("cloudfront-origin-back-to-https");
+    const tagged = structuredClone(state) as { cloudfront: { distributions: { Tags: unknown[] }[] } };
+    const first = tagged.cloudfront.distributions[0];
+    if (first) first.Tags = [tag];
+
+    // Act
+    const attempt = () => parseSandboxState(tagged);
+
+    // Assess
+    expect(attempt).toThrow(
+      `state.cloudfront.distributions.0.${field}: holds a character CloudFront refuses`,
+    );
+  });
+
   it("names the inconsistent Quantity of a distribution in the state", () => {
     // Prepare
     const { state } = scenario("cloudfront-origin-back-to-https");

@@ -1,5 +1,4 @@
 import { listDistributions } from "../cloudfront/distribution.js";
-import { distributionTargets } from "../cloudfront/targets.js";
 import type { Control } from "../types.js";
 import { detect, ownedState } from "./detector.js";
 import { inEffect } from "./effect.js";
@@ -8,10 +7,11 @@ import { metadata, type Settings } from "./metadata.js";
 import { plan } from "./planner.js";
 import { assessRisk } from "./risk.js";
 import { collect, type Snapshot } from "./snapshot.js";
+import { resolveTargets } from "./targets.js";
 
 export const cloudfrontSecurityHeaders: Control<Snapshot, Settings> = {
   metadata,
-  resolveTargets: async (trigger) => distributionTargets(trigger, metadata),
+  resolveTargets,
   listResources: listDistributions,
   collect,
   detect,

@@ -17,7 +17,8 @@ export const metadata: ControlMetadata = {
   resourceType: "AWS::CloudFront::Distribution",
   service: "cloudfront",
   // No AWS Config managed rule judges response headers policies: CloudTrail, Config items and the sweep.
-  triggers: distributionTriggers([]),
+  // Editing a shared policy changes the headers of every distribution using it, with no distribution call.
+  triggers: distributionTriggers([], ["UpdateResponseHeadersPolicy"]),
   // Each behavior's policy is read to be judged, and so is the configured one before it is proposed.
   readActions: [...distributionReadActions, "cloudfront:GetResponseHeadersPolicy"],
   fixActions: distributionFixActions,

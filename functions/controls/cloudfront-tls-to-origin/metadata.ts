@@ -39,12 +39,9 @@ export const metadata: ControlMetadata = {
     "cloudfront:ListDistributions",
     "cloudfront:ListTagsForResource",
   ],
-  // The VPC origin fix reads its ETag with GetVpcOrigin, a read action the remediator already has.
-  fixActions: [
-    "cloudfront:GetDistributionConfig",
-    "cloudfront:UpdateDistribution",
-    "cloudfront:UpdateVpcOrigin",
-  ],
+  // No cloudfront:UpdateVpcOrigin: CloudFront refuses to change a VPC origin a distribution uses
+  // (CannotUpdateEntityWhileInUse), so a drifted VPC origin is blocked and told, never fixed in place.
+  fixActions: ["cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"],
   sourceFix: {
     cloudFormation: `Each custom origin of the AWS::CloudFront::Distribution (DistributionConfig.Origins[].CustomOriginConfig):
   CustomOriginConfig:

@@ -38,37 +38,42 @@ async function probeOrigin(ctx: ControlContext, origin: PlannedOrigin): Promise<
  * the handshake CloudFront will make; otherwise the fix takes the site down.
  */
 export async function assessRisk(
-  _snapshot: Snapshot,
+  snapshot: Snapshot,
   changes: Change[],
   ctx: ControlContext,
 ): Promise<RiskAssessment[]> {
   return Promise.all(
     changes.map((change) => {
       const vpcOrigin = plannedVpcOrigin(change);
-      return vpcOrigin ? assessVpcOrigin(vpcOrigin) : assessUpdate(plannedOrigins(change), ctx);
+      return vpcOrigin ? assessVpcOrigin(snapshot, vpcOrigin) : assessUpdate(plannedOrigins(change), ctx);
     }),
   );
 }
 
 /**
- * A VPC origin is reachable only from inside its VPC: no probe from here can
- * tell whether it completes the handshake CloudFront will make, so on-call
- * decides, knowing what a wrong guess does to viewers.
+ * CloudFront refuses to change a VPC origin while any distribution uses it
+ * (CannotUpdateEntityWhileInUse, 409: "Please disassociate the VPC origin from
+ * all distributions before updating or deleting"), and this one is in use by
+ * the distribution being judged. Detaching it takes the origin's paths down,
+ * and a private origin cannot be probed from here to know HTTPS would work
+ * afterwards: no safe fix exists, so on-call is told how to fix it at the source.
  */
-function assessVpcOrigin(planned: PlannedVpcOrigin): RiskAssessment {
+function assessVpcOrigin(snapshot: Snapshot, planned: PlannedVpcOrigin): RiskAssessment {
   const fields = [
     planned.set.OriginProtocolPolicy ? "OriginProtocolPolicy https-only" : undefined,
     planned.set.OriginSslProtocols ? "OriginSslProtocols TLSv1.2" : undefined,
   ].filter(Boolean);
   const origins = planned.origins.map((origin) => `"${origin}"`).join(", ");
   return {
-    level: "approval",
+    level: "blocked",
     reasons: [
-      `VPC origin ${planned.vpcOriginId} (origin ${origins}, fronting ${planned.endpointArn}) is private: ` +
-        "driftwarden cannot probe it from outside its VPC, so nobody has checked that it completes a TLS 1.2 " +
-        `handshake on port ${planned.httpsPort} with a certificate CloudFront trusts`,
-      `the fix sets ${fields.join(" and ")} on the VPC origin: if it cannot serve HTTPS that way, every viewer ` +
-        "request routed to it fails with 502 Bad Gateway, on every distribution that uses this VPC origin",
+      `VPC origin ${planned.vpcOriginId} (origin ${origins}, fronting ${planned.endpointArn}) is used by distribution ` +
+        `${snapshot.id}: CloudFront refuses UpdateVpcOrigin while any distribution uses a VPC origin ` +
+        "(CannotUpdateEntityWhileInUse), so it cannot be fixed in place",
+      `fix it at the source: point the origin at a VPC origin for the same endpoint with ${fields.join(" and ")}, ` +
+        "or detach this one in a maintenance window, set them, and attach it again; it is private, so check first " +
+        `that it completes a TLS 1.2 handshake on port ${planned.httpsPort} with a certificate CloudFront trusts, ` +
+        "or every viewer request routed to it fails with 502 Bad Gateway",
     ],
   };
 }

@@ -24,6 +24,10 @@ function remaining(
 }
 
 /**
+ * Not reached while CloudFront refuses UpdateVpcOrigin on a VPC origin a
+ * distribution uses: risk.ts blocks every VPC origin fix, and the remediator is
+ * not granted cloudfront:UpdateVpcOrigin.
+ *
  * UpdateVpcOrigin under the ETag just read (IfMatch), as for a distribution:
  * the endpoint configuration goes back exactly as read, with only the planned
  * fields set; PreconditionFailed starts over from the other writer's version.

@@ -20,7 +20,7 @@ export const cloudfrontWafAttached: Control<DistributionSnapshot, Settings> = {
   detect,
   ownedState,
   plan,
-  assessRisk: async (snapshot, changes) => assessRisk(snapshot, changes),
+  assessRisk: (snapshot, changes, ctx) => assessRisk(snapshot, changes, ctx),
   inEffect,
   execute,
   tags: (snapshot) => ({ ...snapshot.tags }),

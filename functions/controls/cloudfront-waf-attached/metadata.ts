@@ -20,7 +20,8 @@ export const metadata: ControlMetadata = {
     ["CLOUDFRONT_ASSOCIATED_WITH_WAF"],
     ["AssociateDistributionWebACL", "DisassociateDistributionWebACL"],
   ),
-  readActions: distributionReadActions,
+  // Before on-call is asked, the configured web ACL is read: one that does not exist cannot be attached.
+  readActions: [...distributionReadActions, "wafv2:GetWebACL"],
   fixActions: distributionFixActions,
   sourceFix: {
     cloudFormation: `The AWS::CloudFront::Distribution names a global (CLOUDFRONT scope) web ACL by ARN:

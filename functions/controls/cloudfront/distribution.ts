@@ -75,6 +75,8 @@ export interface DistributionSummaryRef {
   arn: string;
   /** The origins the summary lists (ListDistributions reports them), for finding who uses what. */
   origins: Origin[];
+  /** The response headers policies its cache behaviors (default and ordered) name, as the summary reports them. */
+  responseHeadersPolicyIds: string[];
 }
 
 /** Every distribution of the account, page by page, with the origins its summary names. */
@@ -87,7 +89,12 @@ export async function listDistributionSummaries(ctx: ControlContext): Promise<Di
     const list = page.DistributionList;
     for (const summary of list?.Items ?? []) {
       const arn = summary.ARN ?? (summary.Id ? distributionArn(ctx.account, summary.Id) : undefined);
-      if (arn) found.push({ arn, origins: summary.Origins?.Items ?? [] });
+      if (!arn) continue;
+      const behaviors = [summary.DefaultCacheBehavior, ...(summary.CacheBehaviors?.Items ?? [])];
+      const responseHeadersPolicyIds = behaviors.flatMap((behavior) =>
+        behavior?.ResponseHeadersPolicyId ? [behavior.ResponseHeadersPolicyId] : [],
+      );
+      found.push({ arn, origins: summary.Origins?.Items ?? [], responseHeadersPolicyIds });
     }
     marker = list?.IsTruncated ? list.NextMarker : undefined;
   } while (marker);

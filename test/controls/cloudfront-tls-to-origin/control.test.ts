@@ -111,7 +111,6 @@ describe("cloudfront-tls-to-origin control against a fake CloudFront", () => {
     expect([...fixActions].sort()).toEqual([
       "cloudfront:GetDistributionConfig",
       "cloudfront:UpdateDistribution",
-      "cloudfront:UpdateVpcOrigin",
     ]);
   });
 });

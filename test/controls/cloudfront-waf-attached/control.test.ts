@@ -15,6 +15,19 @@ import {
 
 const configured = settings.parse({ webAclArn: globalWebAcl });
 const unconfigured = settings.parse({});
+/** The storefront, with the configured global web ACL in the account's WAF. */
+function withConfiguredAcl() {
+  return plugged({
+    state: cloudFrontState(
+      {},
+      {
+        wafv2: {
+          webAcls: [{ Name: "shop-prod", Id: "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6", ARN: globalWebAcl }],
+        },
+      },
+    ),
+  });
+}
 const otherAcl =
   "arn:aws:wafv2:us-east-1:111122223333:global/webacl/marketing/7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918";
 
@@ -66,6 +79,7 @@ describe("cloudfront-waf-attached", () => {
 
   it("always asks on-call, saying what a web ACL can block", async () => {
     // Prepare
+    withConfiguredAcl();
     const snapshot = snapshotOf(configWith({ webAclId: "" }));
 
     // Act
@@ -88,6 +102,7 @@ describe("cloudfront-waf-attached", () => {
 
   it("names the distribution's CloudFront domain when it has no aliases", async () => {
     // Prepare
+    withConfiguredAcl();
     const snapshot = snapshotOf(configWith({ webAclId: "", aliases: [] }));
 
     // Act
@@ -102,6 +117,29 @@ describe("cloudfront-waf-attached", () => {
     expect(risk?.reasons[0]).toMatch(
       /every viewer request to d3fna3nvr6h3a0\.cloudfront\.net through its rules/,
     );
+  });
+
+  it.each([
+    ["deleted (not in the account's WAF)", otherAcl],
+    ["of another account", globalWebAcl.replace("111122223333", "444455556666")],
+  ])("blocks the fix when the configured web ACL is %s, naming the setting", async (_case, webAclArn) => {
+    // Prepare
+    withConfiguredAcl();
+    const given = settings.parse({ webAclArn });
+    const snapshot = snapshotOf(configWith({ webAclId: "" }));
+
+    // Act
+    const risks = await control.assessRisk(snapshot, control.plan(snapshot, given), context(), given);
+
+    // Assess
+    expect(risks).toEqual([
+      {
+        level: "blocked",
+        reasons: [
+          `the configured web ACL ${webAclArn} (controls.cloudfront-waf-attached.webAclArn) does not exist in account 111122223333 (CLOUDFRONT scope): CloudFront cannot attach it`,
+        ],
+      },
+    ]);
   });
 
   it("refuses a setting that is not a CLOUDFRONT-scope web ACL ARN", () => {
