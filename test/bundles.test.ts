@@ -72,6 +72,22 @@ describe("per-function bundles", () => {
     },
   );
 
+  it("WorkflowVerify judges only: no control's planner, fixer or risk assessment is bundled", async () => {
+    // Prepare
+    const spec = deployedFunctions.find((fn) => fn.component === "WorkflowVerify");
+    if (!spec) throw new Error("no deployed function WorkflowVerify");
+
+    // Act
+    const inputs = Object.keys((await output(spec)).inputs);
+
+    // Assess
+    expect(
+      inputs.filter((file) =>
+        /functions\/controls\/(registry|[^/]+\/(planner|fixer|risk|vpc-fixer))\.ts$/.test(file),
+      ),
+    ).toEqual([]);
+  });
+
   const emitsMetrics = ["Intake", "Sweep", "WorkflowAudit"];
   it.each(table)("%s bundles Powertools metrics only if it emits metrics", async (name, spec) => {
     // Act

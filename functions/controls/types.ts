@@ -221,3 +221,11 @@ export interface Control<Snapshot = unknown, Settings extends ControlSettings = 
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds controls of different snapshot/settings types
 export type AnyControl = Control<any, any>;
+
+/** The part of a control that judges a resource: read it, say whether it complies (the verify step needs no more). */
+export type Judge<Snapshot = unknown, Settings extends ControlSettings = ControlSettings> = Pick<
+  Control<Snapshot, Settings>,
+  "metadata" | "collect" | "detect"
+>;
+// biome-ignore lint/suspicious/noExplicitAny: heterogenous list, as AnyControl
+export type AnyJudge = Judge<any, any>;

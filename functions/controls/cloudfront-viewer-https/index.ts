@@ -1,23 +1,18 @@
-import {
-  collectDistribution,
-  type DistributionSnapshot,
-  listDistributions,
-} from "../cloudfront/distribution.js";
+import { type DistributionSnapshot, listDistributions } from "../cloudfront/distribution.js";
 import { distributionTargets } from "../cloudfront/targets.js";
 import type { Control } from "../types.js";
-import { detect, ownedState } from "./detector.js";
+import { ownedState } from "./detector.js";
 import { inEffect } from "./effect.js";
 import { execute } from "./fixer.js";
+import { judge } from "./judge.js";
 import { metadata } from "./metadata.js";
 import { plan } from "./planner.js";
 import { assessRisk } from "./risk.js";
 
 export const cloudfrontViewerHttps: Control<DistributionSnapshot> = {
-  metadata,
+  ...judge,
   resolveTargets: async (trigger) => distributionTargets(trigger, metadata),
   listResources: listDistributions,
-  collect: collectDistribution,
-  detect: (snapshot) => detect(snapshot),
   ownedState,
   plan: (snapshot) => plan(snapshot),
   assessRisk: async (snapshot, changes) => assessRisk(snapshot, changes),

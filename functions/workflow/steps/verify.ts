@@ -1,4 +1,4 @@
-import { controlById } from "../../controls/registry.js";
+import { judgeById } from "../../controls/judges.js";
 import type { Finding } from "../../controls/types.js";
 import { controlConfig } from "../../lib/config.js";
 import { lambda } from "../../lib/middleware.js";
@@ -11,7 +11,7 @@ import type { StepPayload } from "../outcome.js";
  * again; only what AWS now says counts as fixed.
  */
 export async function verify(payload: StepPayload): Promise<Finding> {
-  const control = controlById(payload.input.control);
+  const control = judgeById(payload.input.control);
   const { settings } = controlConfig(resources().config, control.metadata.id);
   const snapshot = await control.collect(controlContext(payload.input), payload.input.resource);
   if (snapshot === null) {
