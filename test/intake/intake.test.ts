@@ -16,6 +16,7 @@ import {
   type Json,
   listenerArn,
   remediatorRoleArn,
+  type TestControl,
   testControl,
   testResources,
   variant,
@@ -129,8 +130,11 @@ describe("intake", () => {
       }),
     ],
   ])("ignores %s of another account without reading it or marking it seen", async (_, event) => {
+    // Prepare
+    const d = deps();
+
     // Act
-    const results = await intake(event, deps());
+    const results = await intake(event, d);
 
     // Assess
     expect(results).toEqual([
@@ -142,6 +146,7 @@ describe("intake", () => {
       },
     ]);
     expect(aws.calls).toEqual([]);
+    expect(d.controls.flatMap((control) => (control as TestControl).seen)).toEqual([]);
   });
 
   it("marks the event seen, for 7 days, only after its workflow started", async () => {
