@@ -42,6 +42,21 @@ export async function intake(envelope: unknown, deps: IntakeDeps): Promise<Intak
   }
 
   const { eventId, trigger, actor, source, eventTime } = classification;
+  // A deployment guards its own account only. Another account's event reaches this bus only when
+  // that account forwards its events here; its resources are not ours to read or fix (a read with
+  // this account's role answers "not found" at best, or fails and retries the event), and calling
+  // them gone would misstate what happened to them.
+  const home = deps.resources.account;
+  if (home && trigger.account !== home) {
+    return [
+      {
+        eventId,
+        status: "ignored",
+        reason: "not-relevant",
+        detail: `the ${trigger.kind} event concerns account ${trigger.account}, not ${home} where driftwarden is deployed`,
+      },
+    ];
+  }
   if (await unless(`reading the seen-marker of event ${eventId}`, () => seen(eventId, deps))) {
     return [
       { eventId, status: "ignored", reason: "duplicate", detail: `event ${eventId} was already handled` },

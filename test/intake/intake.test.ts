@@ -16,6 +16,7 @@ import {
   type Json,
   listenerArn,
   remediatorRoleArn,
+  type TestControl,
   testControl,
   testResources,
   variant,
@@ -111,6 +112,41 @@ describe("intake", () => {
       driftDigest: digest(forwarding),
     };
     expect(aws.executions.get(firstName)?.input).toEqual(input);
+  });
+
+  it.each([
+    [
+      "a CloudTrail call",
+      variant("elbv2-modify-listener", (event) => {
+        event.account = "444455556666";
+        event.detail.recipientAccountId = "444455556666";
+      }),
+    ],
+    [
+      "a Config item change",
+      variant("config-item-change-listener", (event) => {
+        event.account = "444455556666";
+        (event.detail.configurationItem as Json).awsAccountId = "444455556666";
+      }),
+    ],
+  ])("ignores %s of another account without reading it or marking it seen", async (_, event) => {
+    // Prepare
+    const d = deps();
+
+    // Act
+    const results = await intake(event, d);
+
+    // Assess
+    expect(results).toEqual([
+      {
+        eventId: event.id,
+        status: "ignored",
+        reason: "not-relevant",
+        detail: expect.stringContaining("account 444455556666, not 111122223333"),
+      },
+    ]);
+    expect(aws.calls).toEqual([]);
+    expect(d.controls.flatMap((control) => (control as TestControl).seen)).toEqual([]);
   });
 
   it("marks the event seen, for 7 days, only after its workflow started", async () => {
