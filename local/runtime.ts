@@ -688,15 +688,19 @@ export class LocalRuntime {
     return {
       scenario: name,
       executions,
-      approvals: approvals.map((a) => ({
-        id: a.id,
-        execution: a.executionName,
-        control: a.control,
-        resource: a.resource,
-        status: a.status,
-        by: a.decidedBy ?? null,
-        reasons: a.reasons,
-      })),
+      // A request that never went out (SNS or KMS down past every retry) asked nobody: the
+      // contract's approvals are requests on-call received, so it is not listed.
+      approvals: approvals
+        .filter((a) => a.status !== "undelivered")
+        .map((a) => ({
+          id: a.id,
+          execution: a.executionName,
+          control: a.control,
+          resource: a.resource,
+          status: a.status,
+          by: a.decidedBy ?? null,
+          reasons: a.reasons,
+        })),
       calls: this.sandbox.mutations
         .filter(
           (m) =>

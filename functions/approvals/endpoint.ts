@@ -156,6 +156,7 @@ async function resolveLink(res: Keyed, params: Partial<LinkParams>, at: Date): P
     return { ok: false, response: alreadyDecided(record) };
   }
   if (record.status === "superseded") return { ok: false, response: superseded(record) };
+  if (record.status === "undelivered") return { ok: false, response: undelivered(record) };
   if (!verified.ok || record.status === "expired" || Date.parse(record.expiresAt) <= at.getTime()) {
     return { ok: false, response: expired(record) };
   }
@@ -210,6 +211,16 @@ function notDelivered(record: ApprovalRecord, pageUrl: string): FunctionUrlResul
       ],
       `<p><a href="${escapeHtml(pageUrl)}">Open the approval page again</a></p>`,
     ),
+  );
+}
+
+function undelivered(record: ApprovalRecord): FunctionUrlResult {
+  return respond(
+    410,
+    messagePage("Approval request never sent", [
+      `This request for ${cleanText(record.resource, { max: 300 })} was never sent to on-call: the workflow failed before it went out, so it cannot be decided.`,
+      "Nothing was changed and the drift remains. If the resource is still out of its hardened state, the next event or sweep asks again.",
+    ]),
   );
 }
 

@@ -16,12 +16,20 @@ import { approvalsTable } from "../lib/tables.js";
  *      |                   |  (delivery failed: back to pending, still decidable)
  *      |                   '--task had timed out--> expired
  *      '--timeout--> expired      '--plan changed--> superseded (also from pending)
+ *      '--workflow ended before the email went out (SNS or KMS down past retries)--> undelivered
  *
  * A decision is final only once the workflow has received it: the record holds
  * it as `deciding` while SendTaskSuccess/SendTaskFailure is delivered, and the
  * workflow trusts this record, not the task output.
  */
-export type ApprovalStatus = "pending" | "deciding" | "approved" | "rejected" | "expired" | "superseded";
+export type ApprovalStatus =
+  | "pending"
+  | "deciding"
+  | "approved"
+  | "rejected"
+  | "expired"
+  | "superseded"
+  | "undelivered";
 export const approvalStatuses: readonly ApprovalStatus[] = [
   "pending",
   "deciding",
@@ -29,6 +37,7 @@ export const approvalStatuses: readonly ApprovalStatus[] = [
   "rejected",
   "expired",
   "superseded",
+  "undelivered",
 ];
 
 export type Decision = "approved" | "rejected";
@@ -263,6 +272,12 @@ function refuseUndecidable(existing: ApprovalRecord, now: Date): void {
       existing.resource,
     );
   }
+  if (existing.status === "undelivered") {
+    throw new ApprovalError(
+      `approval ${existing.id} for ${existing.resource} was never sent to on-call: the workflow failed before the request went out, so it cannot be decided; nothing was changed`,
+      existing.resource,
+    );
+  }
   if (existing.status !== "pending") {
     throw new ApprovalError(
       `approval ${existing.id} for ${existing.resource} was already ${existing.status}${existing.decidedBy ? ` by ${existing.decidedBy}` : ""}`,
@@ -390,6 +405,29 @@ export async function expireApproval(options: ApprovalStoreOptions, id: string):
         ConditionExpression: "#status IN (:pending, :deciding)",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: { ":expired": "expired", ":pending": "pending", ":deciding": "deciding" },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/**
+ * The workflow ended before the request email went out (SNS or KMS failed past
+ * every retry): nobody was asked, so the record is closed as undelivered, not
+ * as expired ("nobody decided in time" would blame on-call for a request they
+ * never received).
+ */
+export async function abandonUndelivered(options: ApprovalStoreOptions, id: string): Promise<void> {
+  try {
+    await db(options).send(
+      new UpdateCommand({
+        TableName: options.table,
+        Key: { id },
+        UpdateExpression: "SET #status = :undelivered",
+        ConditionExpression: "#status = :pending AND attribute_not_exists(notifiedAt)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":undelivered": "undelivered", ":pending": "pending" },
       }),
     );
   } catch (error) {

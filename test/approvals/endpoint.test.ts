@@ -426,6 +426,34 @@ describe("a request that can no longer be decided here", () => {
     expect((await harness.runtime.pendingApprovals()).map((a) => a.id)).toEqual([newer?.id]);
   });
 
+  it("was never sent (the workflow failed before the email went out): 410, no form, nothing decided", async () => {
+    // Prepare: a signed link can exist though SNS refused the email; the workflow closed the record
+    const page = await get(harness.approveUrl);
+    const { resources } = harness.runtime;
+    await clients.dynamo(resources.region).send(
+      new UpdateCommand({
+        TableName: resources.approvalsTable,
+        Key: { id: harness.approval.id },
+        UpdateExpression: "SET #status = :undelivered REMOVE notifiedAt",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":undelivered": "undelivered" },
+      }),
+    );
+
+    // Act
+    const shown = await get(harness.approveUrl);
+    const submitted = await post(harness.approveUrl, { ...formFields(page.html), by: "dana@example.com" });
+
+    // Assess
+    for (const response of [shown, submitted]) {
+      expect(response.status).toBe(410);
+      expect(response.html).toContain("never sent to on-call");
+      expect(response.html).not.toContain('<form method="post">');
+    }
+    expect((await harness.record())?.status).toBe("undelivered");
+    expect((await harness.record())?.decidedBy).toBeUndefined();
+  });
+
   it("is being decided by someone else right now: 409, and the page offers no form", async () => {
     // Prepare: a CLI decision has claimed the request and is being delivered to the workflow
     const { resources } = harness.runtime;

@@ -1,16 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { handler as remindersHandler } from "../../functions/approvals/reminders.js";
-import { decideApproval } from "../../functions/approvals/store.js";
+import { decideApproval, listApprovals } from "../../functions/approvals/store.js";
 import { maxAttempts } from "../../functions/lib/aws.js";
 import { ApprovalError } from "../../functions/lib/errors.js";
+import { LocalRuntime } from "../../local/runtime.js";
+import { parseScenario } from "../../local/scenario.js";
 import { lambdaContext } from "../../local/stepfunctions.js";
 import {
+  createListenerEvent,
   formFields,
   get,
   type Harness,
   listenerArn,
   outcomes,
   post,
+  scenarioDocument,
   settleApprovals,
   startHarness,
 } from "./support.js";
@@ -377,4 +381,74 @@ describe("a decision that cannot reach the workflow", () => {
     expect((await harness.record())?.status).toBe("expired");
     expect(outcomes(await harness.runtime.report("expired"))).toEqual(["approval-expired"]);
   });
+});
+
+/** A task waiting on a token counts as idle locally while its function still retries: wait for the end. */
+async function settleUntilEnded(runtime: LocalRuntime, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await runtime.settle();
+    if ([...runtime.sfn.executions.values()].every((e) => e.status !== "RUNNING")) return;
+    if (Date.now() > deadline) throw new Error("the execution did not end in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe("a request that never went out", () => {
+  let runtime: LocalRuntime | undefined;
+  afterEach(async () => {
+    await runtime?.close();
+    runtime = undefined;
+  });
+
+  it.each([
+    ["SNS refuses Publish", "sns", "Publish"],
+    ["KMS cannot sign the links", "kms", "GenerateMac"],
+  ] as const)(
+    "%s past every retry: closed as undelivered, not expired, and cannot be decided",
+    async (_, service, action) => {
+      // Prepare
+      const scenario = parseScenario({
+        ...scenarioDocument(),
+        config: {},
+        steps: [],
+        faults: { seed: 1, rules: [{ service, action, serverError: 1 }] },
+      });
+      runtime = await LocalRuntime.start({
+        account: scenario.account,
+        region: scenario.region,
+        clock: scenario.clock,
+        config: scenario.config,
+        state: scenario.state,
+        ...(scenario.faults ? { faults: scenario.faults } : {}),
+        // Links are signed (KMS GenerateMac) only when there is a page to link to.
+        approvalUrl: "https://approvals.example.com/",
+      });
+      const store = { table: runtime.resources.approvalsTable, region: runtime.resources.region };
+
+      // Act
+      runtime.deliver(createListenerEvent());
+      await settleUntilEnded(runtime);
+      const [record] = await listApprovals(store, "undelivered");
+      const attempt = decideApproval(
+        { ...store, stateMachineRegion: runtime.resources.region },
+        {
+          id: record?.id ?? "none",
+          decision: "approved",
+          by: "dana@example.com",
+          verified: false,
+          via: { channel: "web" },
+          now: runtime.clock.now(),
+        },
+      );
+
+      // Assess
+      expect(record?.notifiedAt).toBeUndefined();
+      expect(await listApprovals(store, "expired")).toEqual([]);
+      await expect(attempt).rejects.toThrow(/never sent to on-call/);
+      const report = await runtime.report("never sent");
+      expect(outcomes(report)).toEqual(["failed"]);
+      expect(report.approvals).toEqual([]);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { expireApproval, getApproval, settle } from "../../approvals/store.js";
+import { abandonUndelivered, expireApproval, getApproval, settle } from "../../approvals/store.js";
 import { appendAudit } from "../../audit/store.js";
 import { dynamo } from "../../lib/clients/dynamo.js";
 import { now } from "../../lib/clock.js";
@@ -54,7 +54,7 @@ export async function audit(
   return { auditId: record.auditId, written: result.written, seq: result.record.seq };
 }
 
-/** The approval this execution last asked for ends with it: decided, or expired. */
+/** The approval this execution last asked for ends with it: decided, expired, or never sent. */
 async function closeApproval(
   payload: StepPayload & { outcome: Outcome; state: WorkflowState },
 ): Promise<void> {
@@ -62,13 +62,17 @@ async function closeApproval(
   const store = { table: res.approvalsTable, region: res.region };
   const approval = payload.state.evaluation?.approval;
   if (!approval) return;
+  const record = await getApproval(store, approval.id);
+  if (record?.status === "pending" && !record.notifiedAt) {
+    await abandonUndelivered(store, approval.id);
+    return;
+  }
   // A wait that timed out received no decision, whatever the outcome of the re-check after it: a
   // decision caught mid-delivery then is not recorded as made (its delivery failed on the timed-out task).
   if (payload.outcome === "approval-expired" || payload.state.error?.Error === "States.Timeout") {
     await expireApproval(store, approval.id);
     return;
   }
-  const record = await getApproval(store, approval.id);
   if (record?.status === "deciding" && record.decision) await settle(store, record, record.decision);
   else if (record?.status === "pending") await expireApproval(store, approval.id);
 }
